@@ -1,0 +1,163 @@
+"""Mesa agents: brands and platforms with their own decision logic; consumers as views.
+
+Consumers' state lives in arrays (:mod:`sim.state`); a :class:`Consumer` is a light view
+onto row ``index`` of those arrays, for inspection, the live app and batch_run.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from . import auction
+from .config import BrandConfig, PlatformConfig, StrategyConfig
+from .pools import hosted_reach
+
+if TYPE_CHECKING:
+    from .model import TrafficModel
+
+
+class Consumer(mesa.Agent):
+    """A view onto one consumer's row of the population arrays."""
+
+    def __init__(self, model: TrafficModel, index: int):
+        super().__init__(model)
+        self.index = index
+
+    def _row(self, name: str) -> np.ndarray:
+        return getattr(self.model.state, name)[self.index]
+
+    @property
+    def tiers(self) -> np.ndarray:
+        """Pool tier per brand (0 = not a member)."""
+        return self._row("tier")
+
+    @property
+    def trust(self) -> np.ndarray:
+        return self._row("trust")
+
+    @property
+    def awareness(self) -> np.ndarray:
+        return self._row("awareness")
+
+    @property
+    def orders(self) -> np.ndarray:
+        return self._row("orders")
+
+    @property
+    def annoyance(self) -> float:
+        return float(self.model.state.annoyance[self.index])
+
+    def neighbours(self) -> np.ndarray:
+        g = self.model.graph
+        return g.indices[g.indptr[self.index]:g.indptr[self.index + 1]]
+
+    def step(self) -> None:
+        """Consumers are updated as a population by the model; a view has nothing to do."""
+
+
+class Platform(mesa.Agent):
+    """An ad platform: finite inventory per targeting segment, GSP auctions, commission."""
+
+    def __init__(self, model: TrafficModel, index: int, cfg: PlatformConfig):
+        super().__init__(model)
+        self.index = index
+        self.cfg = cfg
+        self.name = cfg.name
+
+    def hosted_reach(self, day: int) -> float:
+        """Organic reach of pools hosted on this platform (traffic property rights, S14)."""
+        c = self.cfg
+        return hosted_reach(day, c.hosted_reach_start, c.hosted_reach_end, c.hosted_throttle_days)
+
+    def sell(self, bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
+             segment_users: float) -> tuple[np.ndarray, np.ndarray]:
+        """Run one day's auctions for one segment: impressions and spend per brand (agent units)."""
+        c = self.cfg
+        return auction.run_day(bids, quality, budgets, inventory, c.reserve_cpm / 1000.0,
+                               c.quality_weight, c.auction_rounds, c.frequency_cap * segment_users)
+
+
+class Brand(mesa.Agent):
+    """A brand: decides its budget split, bid, operators and pushes from its strategy."""
+
+    def __init__(self, model: TrafficModel, index: int, cfg: BrandConfig):
+        super().__init__(model)
+        self.index = index
+        self.cfg = cfg
+        self.name = cfg.name
+        self.cash = cfg.initial_cash / model.scale  # internal money: RMB of the represented market / scale
+        self.exit_day: int | None = None
+        self.private_share = self.strategy.private_share
+        self.ad_budget = 0.0
+        self.bid = 0.0
+        self.operators = 0
+        self.capacity = 0  # members the pool can hold, in agents
+        self.messages_sent_total = 0
+
+    # -- strategy -------------------------------------------------------------------------
+    @property
+    def strategy(self) -> StrategyConfig:
+        return self.model.cfg.strategies[self.cfg.strategy]
+
+    def alive_on(self, day: int) -> bool:
+        return self.cfg.entry_day <= day and self.exit_day is None
+
+    @property
+    def contribution_per_order(self) -> float:
+        rate = self.model.cfg.platforms[self.cfg.platform].commission_rate
+        return self.cfg.price * (1 - rate) - self.cfg.unit_cost
+
+    def decide(self, day: int) -> None:
+        """Budget split, bid per impression and operators for today (MODEL_BRIEF §4 step 2)."""
+        m = self.model
+        s = self.strategy
+        if not self.alive_on(day):
+            self.ad_budget = self.bid = 0.0
+            self.operators = self.capacity = 0
+            return
+        if s.adaptive and (day % s.adaptive_review_days == 0):
+            self._adapt(s)
+        share = self.private_share if s.run_pool else 0.0
+        budget = (self.cfg.budget_per_day if self.cfg.budget_per_day is not None
+                  else s.marketing_budget_per_day) / m.scale
+        private_budget = budget * share
+        self.ad_budget = budget - private_budget
+        # bid: never more than an impression is expected to be worth (MODEL_BRIEF §9 "Bids")
+        a = m.cfg.ads
+        new_paid, valid = m.trailing(self.index, ("new_paid", "valid_impressions"), a.bid_window_days)
+        prior_w = a.bid_prior_impressions / m.scale
+        conv = (new_paid + a.bid_prior_conversion * prior_w) / (valid + prior_w)
+        self.bid = max(0.0, conv * self.contribution_per_order * s.bid_lifetime_multiple)
+        if s.run_pool:
+            mode = m.cfg.private.modes[s.mode]
+            wage = mode.wage_per_day / m.scale
+            self.operators = max(1, math.floor(private_budget / wage)) if wage > 0 else 1
+            per_op = mode.capacity / m.scale
+            cap = self.operators * per_op
+            if s.max_members is not None:
+                cap = min(cap, s.max_members / m.scale)
+            # members already in the pool are kept: the brand keeps enough operators to serve them
+            members = int((m.state.tier[:, self.index] > 0).sum())
+            self.capacity = max(1, int(round(cap)), members)
+            self.operators = max(self.operators, math.ceil(self.capacity / per_op))
+        else:
+            self.operators = 0
+            self.capacity = 0
+
+    def _adapt(self, s: StrategyConfig) -> None:
+        """Shift budget toward the channel with the better trailing marginal return (F12)."""
+        m = self.model
+        w = s.adaptive_review_days
+        contrib_paid, spend_ads, contrib_priv, spend_priv = m.trailing(
+            self.index, ("contribution_paid", "ad_spend", "contribution_private", "private_spend"), w)
+        roi_paid = contrib_paid / spend_ads if spend_ads > 0 else 0.0
+        roi_priv = contrib_priv / spend_priv if spend_priv > 0 else 0.0
+        step = s.adaptive_step if roi_priv > roi_paid else -s.adaptive_step
+        self.private_share = float(min(0.9, max(0.0, self.private_share + step)))
+
+    def step(self) -> None:
+        """Brands act through :meth:`decide`, called by the model in the daily schedule."""

@@ -1,0 +1,722 @@
+"""The configuration tree: every parameter of the model, with unit, default, range and source.
+
+One pydantic v2 tree is the single source of parameters. Scenario files, the CLI's
+``--set``, sweeps and the live app's sliders all read it. Every leaf is declared with
+:func:`P`, which records a one-line description, the unit and (where there is one) the
+source of the default value in the field's JSON-schema extras, so that documentation and
+UI labels come from one place.
+
+Set any parameter by dotted path with :func:`with_overrides`::
+
+    cfg = with_overrides(default_config(), {"brands.0.strategy": "hybrid",
+                                            "fatigue.tolerance_mean": 10})
+
+Conventions (MODEL_BRIEF §9): one step is one day; rates are per day unless the name
+says otherwise; money is RMB; counts of people are of the represented market
+(``population.scale`` people per simulated consumer).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+__all__ = [
+    "ConfigError",
+    "SimConfig",
+    "default_config",
+    "with_overrides",
+    "get_path",
+    "leaf_paths",
+    "STRATEGY_PRESETS",
+]
+
+
+class ConfigError(ValueError):
+    """An invalid configuration: names the dotted key path and says what is wrong."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+
+def P(default: Any, desc: str, unit: str = "", *, source: str = "", **kw: Any) -> Any:
+    """A documented parameter: default, one-line description, unit and source."""
+    extra = {"unit": unit}
+    if source:
+        extra["source"] = source
+    return Field(default, description=desc, json_schema_extra=extra, **kw)
+
+
+class _Node(BaseModel):
+    """Base of every config node: unknown keys are errors, NaN and inf are rejected."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+# --------------------------------------------------------------------------- population
+
+
+class PopulationConfig(_Node):
+    agents: int = P(10_000, "Simulated consumers (agents)", "agents", ge=2, le=50_000_000)
+    scale: float = P(
+        1.0,
+        "People each simulated consumer stands for (super-individual convention, cf. "
+        "Covasim pop_scale); reported counts and money are multiplied by it",
+        "people/agent",
+        gt=0,
+        le=1e6,
+    )
+    agent_views_max: int = P(
+        200_000,
+        "Register a Mesa Consumer view per consumer up to this population; above it views "
+        "are made on demand with model.consumer(i)",
+        "agents",
+        ge=0,
+    )
+    price_sensitivity_mean: float = P(1.0, "Mean price sensitivity (multiplies choice.beta_price)", "1", ge=0, le=10)
+    price_sensitivity_sd: float = P(0.3, "Spread of price sensitivity (lognormal sigma)", "1", ge=0, le=3)
+    purchase_rate_sd: float = P(
+        0.4, "Spread of individual purchase frequency around the category interval (lognormal sigma)", "1",
+        ge=0, le=3,
+    )
+    channel_slots_mean: float = P(
+        6.0,
+        "Mean number of brand groups/friends a consumer keeps active (private-channel slots)",
+        "channels",
+        ge=0,
+        le=100,
+    )
+    read_attention_mean: float = P(
+        3.0, "Mean number of brand messages a consumer reads per day", "messages/day", ge=0, le=100
+    )
+
+
+# ------------------------------------------------------------------------------- graph
+
+
+class GraphConfig(_Node):
+    kind: Literal["small_world", "scale_free", "community", "complete", "edgelist"] = P(
+        "small_world", "Social graph generator, or an edge-list file", ""
+    )
+    path: str | None = P(None, "Edge-list file (SNAP style) when kind is edgelist", "path")
+    mean_degree: float = P(10.0, "Mean number of friends per consumer (generated graphs)", "edges", ge=1, le=1000)
+    rewire_prob: float = P(0.1, "Watts–Strogatz rewiring probability (small_world)", "1", ge=0, le=1)
+    communities: int = P(20, "Number of communities (community)", "blocks", ge=1, le=100_000)
+    mixing: float = P(0.1, "Share of a consumer's edges outside their community (community)", "1", ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _path_for_edgelist(self) -> GraphConfig:
+        if self.kind == "edgelist" and not self.path:
+            raise ValueError("graph.kind 'edgelist' needs graph.path")
+        return self
+
+
+# ---------------------------------------------------------------------------- calendar
+
+# Spring Festival (lunar new year) dates for the years a run can cover, warm-up included.
+SPRING_FESTIVAL = {
+    2023: "2023-01-22", 2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17",
+    2027: "2027-02-06", 2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03",
+    2031: "2031-01-23", 2032: "2032-02-11", 2033: "2033-01-31", 2034: "2034-02-19",
+    2035: "2035-02-08",
+}
+
+
+class HolidayConfig(_Node):
+    name: str = P("holiday", "Name shown in reports", "")
+    month_day: str | None = P(None, "Fixed date each year as MM-DD (e.g. 11-11); or use dates", "MM-DD")
+    dates: list[str] = P([], "Explicit dates (YYYY-MM-DD), for lunar holidays", "dates")
+    days_before: int = P(3, "Days of build-up before the date that are lifted too", "days", ge=0, le=60)
+    days_after: int = P(1, "Days after the date that are lifted too", "days", ge=0, le=60)
+    occasion_multiplier: float = P(2.0, "Purchase-occasion hazard multiplier on lifted days", "x", ge=0, le=20)
+    activity_boost: float = P(0.3, "Added group activity on lifted days (S13: groups wake at holidays)", "1", ge=0, le=1)
+
+    @field_validator("month_day")
+    @classmethod
+    def _check_md(cls, v: str | None) -> str | None:
+        if v is not None:
+            dt.date.fromisoformat(f"2024-{v}")
+        return v
+
+    @field_validator("dates")
+    @classmethod
+    def _check_dates(cls, v: list[str]) -> list[str]:
+        for d in v:
+            dt.date.fromisoformat(d)
+        return v
+
+
+def _default_holidays() -> list[HolidayConfig]:
+    return [
+        HolidayConfig(name="spring_festival", dates=list(SPRING_FESTIVAL.values()), days_before=10,
+                      days_after=3, occasion_multiplier=1.8, activity_boost=0.35),
+        HolidayConfig(name="618", month_day="06-18", days_before=3, days_after=0,
+                      occasion_multiplier=2.5, activity_boost=0.3),
+        HolidayConfig(name="double_11", month_day="11-11", days_before=3, days_after=0,
+                      occasion_multiplier=3.0, activity_boost=0.4),
+    ]
+
+
+class CalendarConfig(_Node):
+    start_date: dt.date = P(dt.date(2025, 1, 1), "Date of reported day 1", "date", source="MODEL_BRIEF §9")
+    holidays: list[HolidayConfig] = Field(default_factory=_default_holidays, description="Holiday calendar")
+
+
+# --------------------------------------------------------------------------- categories
+
+
+class CategoryConfig(_Node):
+    name: str = P("snacks", "Category name", "")
+    purchase_interval_days: float = P(
+        14.0, "Mean days between purchase occasions of a consumer who buys the category", "days", gt=0, le=10_000
+    )
+    need_share: float = P(0.8, "Share of consumers who buy the category at all", "1", ge=0, le=1)
+    reference_price: float = P(50.0, "Typical price in the category (price utility is log price / this)", "RMB", gt=0)
+    outside_utility: float = P(
+        0.0, "Utility of buying nothing on an occasion (logit outside option)", "utils", ge=-100, le=100
+    )
+    impulse_rate: float = P(
+        0.08, "Chance that an ad click turns into an order without a purchase occasion (impulse buy)",
+        "1/click", ge=0, le=1, source="S4 funnel: 500 enter -> 50 buy",
+    )
+
+
+# ---------------------------------------------------------------------------- platforms
+
+
+class PlatformConfig(_Node):
+    name: str = P("tmall", "Platform name", "")
+    user_share: float = P(0.9, "Share of consumers active on the platform", "1", ge=0, le=1)
+    ad_slots_per_user: float = P(
+        20.0, "Ad impressions the platform can show each of its users per day (finite inventory)",
+        "impressions/user/day", ge=0, le=1000,
+    )
+    reserve_cpm: float = P(10.0, "Reserve price per 1,000 impressions", "RMB/1000 impr.", ge=0, le=10_000)
+    frequency_cap: float = P(
+        3.0, "Impressions of one advertiser a platform shows one user per day (limits a bidder's demand)",
+        "impressions/user/day", gt=0, le=1000,
+    )
+    invalid_traffic_share: float = P(
+        0.319, "Share of sold impressions that are invalid (bots, fraud): paid, never seen",
+        "1", ge=0, lt=1, source="S2: 31.9% abnormal traffic in 2019",
+    )
+    quality_weight: float = P(
+        1.0, "Exponent on brand quality in the ad ranking score bid*quality^w (0 = no quality weighting)",
+        "1", ge=0, le=10, source="S15",
+    )
+    auction_rounds: int = P(4, "Auction rounds per day (budget pacing batches)", "rounds/day", ge=1, le=96)
+    commission_rate: float = P(0.05, "Commission on sales made on the platform", "1", ge=0, le=0.9)
+    organic_search_rate: float = P(
+        0.5, "Chance that a consumer with a purchase occasion searches the platform", "1", ge=0, le=1
+    )
+    organic_exponent: float = P(
+        1.0, "Concentration of organic search results on head brands: weight quality^w * (1+recent sales)^e",
+        "1", ge=0, le=5, source="S15",
+    )
+    hosted_reach_start: float = P(
+        1.0, "Organic reach of platform-hosted follower pools on reported day 1", "1", ge=0, le=1, source="S14"
+    )
+    hosted_reach_end: float = P(1.0, "Organic reach of hosted pools at the end of the throttle", "1", ge=0, le=1)
+    hosted_throttle_days: int = P(365, "Days over which hosted reach moves from start to end", "days", ge=1)
+
+
+# ---------------------------------------------------------------------------------- ads
+
+
+class AdsConfig(_Node):
+    adstock_decay: float = P(
+        0.6, "Geometric ad-stock carry-over theta: x*_t = x_t + theta x*_{t-1}", "1/day", ge=0, lt=1,
+        source="MODEL_BRIEF §5 (0.5-0.8); Robyn/Meridian adstock",
+    )
+    hill_half: float = P(2.0, "Hill half-saturation ad stock K", "impressions", gt=0, le=1000)
+    hill_shape: float = P(1.5, "Hill shape alpha", "1", gt=0, le=10)
+    ctr: float = P(
+        0.015, "Click-through probability of an attended, valid impression", "1/impression", ge=0, le=1,
+        source="online CTR 0.5-2% (MODEL_BRIEF §9 F2)",
+    )
+    awareness_per_exposure: float = P(
+        0.05, "Awareness gained per attended impression without a click", "1/impression", ge=0, le=1
+    )
+    wearout_frequency: float = P(
+        3.0, "Attended impressions of one brand per day beyond which extra impressions are wasted and irritate",
+        "impressions/day", ge=0, le=1000,
+    )
+    wearout_trust_penalty: float = P(
+        0.02, "Trust lost per impression past the wear-out frequency (negative marginal effect)", "1/impression",
+        ge=0, le=1,
+    )
+    annoyance_per_wasted: float = P(0.01, "Annoyance added per wasted impression", "1/impression", ge=0, le=1)
+    bid_prior_conversion: float = P(
+        0.0004, "Prior new customers per valid impression a brand assumes before it has data", "1/impression",
+        ge=0, le=1,
+    )
+    bid_prior_impressions: float = P(
+        20_000, "Weight of that prior, in impressions (people)", "impressions", ge=0,
+    )
+    bid_window_days: int = P(30, "Trailing window of the conversion rate used in bids", "days", ge=1, le=365)
+    annoyance_ctr_drag: float = P(1.0, "CTR multiplier is exp(-drag * annoyance)", "1", ge=0, le=100)
+
+
+class FatigueConfig(_Node):
+    enabled: bool = P(True, "Apply the tolerance cap (ablation switch)", "")
+    tolerance_mean: float = P(
+        15.0, "Mean number of distinct advertising brands a consumer attends to in the window",
+        "brands", ge=0, le=1000, source="S3: ~15 enterprise ads at the same time",
+    )
+    tolerance_sd: float = P(0.3, "Spread of the tolerance cap (lognormal sigma)", "1", ge=0, le=3)
+    window_days: int = P(7, "Window over which distinct attended brands are counted", "days", ge=1, le=365)
+    annoyance_decay: float = P(0.9, "Daily carry-over of consumer annoyance", "1/day", ge=0, lt=1)
+
+
+# ------------------------------------------------------------------------------ choice
+
+
+class ChoiceConfig(_Node):
+    beta_quality: float = P(1.0, "Utility per unit of product quality", "utils", ge=-100, le=100)
+    beta_price: float = P(2.0, "Utility lost per unit of log(price / reference price), times sensitivity", "utils",
+                          ge=0, le=100)
+    beta_trust: float = P(2.0, "Utility per unit of trust in the brand", "utils", ge=-100, le=100)
+    beta_ad: float = P(1.0, "Utility per unit of Hill-saturated ad stock", "utils", ge=-100, le=100)
+    beta_coupon: float = P(3.0, "Utility per unit of coupon value / price", "utils", ge=-100, le=100)
+    beta_tier: float = P(0.4, "Utility per private-pool tier (1-3)", "utils", ge=-100, le=100)
+    beta_habit: float = P(0.5, "Utility of a brand the consumer has bought before", "utils", ge=-100, le=100)
+    beta_touch: float = P(1.5, "Utility of a brand that touched the consumer today (click, read offer, referral)",
+                          "utils", ge=-100, le=100)
+    initial_awareness: float = P(0.1, "Chance a consumer knows a brand at the start of warm-up", "1", ge=0, le=1)
+    initial_trust: float = P(0.1, "Initial trust of every consumer in every brand", "1", ge=0, le=1)
+    consideration_threshold: float = P(
+        0.5, "Awareness at which a brand enters the consideration set", "1", ge=0, le=1
+    )
+    awareness_decay: float = P(0.005, "Daily awareness loss of non-customers (forgetting)", "1/day", ge=0, le=1)
+    trust_from_purchase: float = P(0.15, "Trust gained toward (1) from each purchase", "1", ge=0, le=1)
+    attribution_window_days: int = P(
+        7, "Touches within this window compete for an order's channel", "days", ge=1, le=365,
+        source="MODEL_BRIEF §9",
+    )
+
+
+# ----------------------------------------------------------------------------- private
+
+
+class OperatingMode(_Node):
+    capacity: float = P(3000, "Members one operator can serve", "people/operator", gt=0)
+    wage_per_day: float = P(300.0, "Operator cost per day, paid whether or not members buy", "RMB/day", ge=0)
+    content_value: float = P(0.04, "Trust gained per content message read", "1/message", ge=0, le=1)
+    tier_up: float = P(0.03, "Chance a content message read moves a member up one tier", "1/message", ge=0, le=1)
+    message_response: float = P(
+        0.01, "Chance a read message triggers an order without a purchase occasion", "1/message", ge=0, le=1
+    )
+
+
+def _default_modes() -> dict[str, OperatingMode]:
+    return {
+        # seed 001: shopping assistant, one-to-many, thousands per operator, cheap.
+        "assistant": OperatingMode(capacity=3000, wage_per_day=300, content_value=0.03, tier_up=0.02,
+                                   message_response=0.008),
+        # seed 001: topic expert running community groups.
+        "expert": OperatingMode(capacity=1500, wage_per_day=400, content_value=0.05, tier_up=0.04,
+                                message_response=0.012),
+        # seed 001 / S5: private partner, one-to-one, ~300 friends per operator.
+        "partner": OperatingMode(capacity=300, wage_per_day=400, content_value=0.08, tier_up=0.08,
+                                 message_response=0.03),
+    }
+
+
+class PrivateConfig(_Node):
+    group_size: int = P(500, "Members per group (WeChat cap)", "people", ge=1, le=100_000, source="WeChat group cap 500")
+    join_base: float = P(0.15, "Chance a buyer joins the pool when offered with no incentive", "1", ge=0, le=1)
+    join_per_rmb: float = P(0.03, "Added join chance per RMB of join incentive (red packet)", "1/RMB", ge=0, le=1)
+    join_max: float = P(0.7, "Cap on the join chance", "1", ge=0, le=1)
+    activity_decay: float = P(0.05, "Daily decay of group activity toward its floor without value", "1/day", ge=0, le=1)
+    activity_floor: float = P(0.1, "Activity of a quiet group (S13: most groups are silent)", "1", ge=0, le=1)
+    activity_from_content: float = P(
+        0.5, "Activity regained per content message read per member", "1", ge=0, le=10
+    )
+    activity_from_spam: float = P(0.3, "Activity lost per coupon message read per member", "1", ge=0, le=10)
+    tier3_read_bonus: float = P(0.3, "Extra read chance of loyal (tier 3) members", "1", ge=0, le=1)
+    coupon_fatigue_decay: float = P(0.97, "Daily carry-over of coupon fatigue", "1/day", ge=0, lt=1, source="S11")
+    coupon_fatigue_per_coupon: float = P(0.5, "Coupon fatigue added per coupon read", "1", ge=0, le=10)
+    irritation_per_coupon: float = P(0.12, "Irritation added per coupon message received", "1", ge=0, le=10)
+    irritation_per_unread: float = P(0.04, "Irritation added per message received but not read", "1", ge=0, le=10)
+    irritation_decay: float = P(0.93, "Daily carry-over of irritation with a brand's channel", "1/day", ge=0, lt=1)
+    mute_rate: float = P(0.05, "Daily chance to mute per unit of irritation above the threshold", "1/day", ge=0, le=1)
+    mute_threshold: float = P(0.5, "Irritation a member shrugs off", "1", ge=0, le=100)
+    exit_rate_muted: float = P(0.03, "Daily chance a muted member leaves the pool", "1/day", ge=0, le=1)
+    tier_down_rate: float = P(0.05, "Daily chance of dropping a tier per unit of irritation", "1/day", ge=0, le=1)
+    annoyance_per_unread: float = P(0.005, "Consumer annoyance per unread message", "1", ge=0, le=1)
+    modes: dict[str, OperatingMode] = Field(default_factory=_default_modes,
+                                            description="Operating modes (seed 001)")
+
+
+# ----------------------------------------------------------------------- word of mouth
+
+
+class WomConfig(_Node):
+    enabled: bool = P(True, "Word of mouth over the graph (ablation switch)", "")
+    rate: float = P(
+        0.02, "Daily chance per unit of the neighbour share of customers that a consumer is touched (Bass q)",
+        "1/day", ge=0, le=1, source="Bass (1969) q≈0.38/year",
+    )
+    advocate_weight: float = P(2.0, "Extra weight of loyal (tier 3) members among neighbours", "1", ge=0, le=100)
+    referral_boost_per_rmb: float = P(0.05, "Relative rise in the word-of-mouth rate per RMB of referral reward",
+                                      "1/RMB", ge=0, le=10)
+
+
+# --------------------------------------------------------------------------- alliances
+
+
+class AllianceConfig(_Node):
+    name: str = P("alliance", "Alliance name", "")
+    members: list[int] = P([], "Indices of the member brands", "brand ids")
+    offers_per_day: float = P(0.2, "Partner offers each member pushes to its own pool per day", "messages/day",
+                              ge=0, le=10)
+    fee_per_offer: float = P(0.05, "Fee the offering brand pays the carrying brand per offer delivered",
+                             "RMB/message", ge=0, le=1000)
+    trust_transfer: float = P(0.3, "Share of trust in the carrier passed to the partner on a read offer", "1",
+                              ge=0, le=1, source="S12")
+    coupon_value: float = P(5.0, "Coupon in a partner offer", "RMB", ge=0)
+    novelty: float = P(0.4, "Group activity gained per partner offer read per member when categories differ",
+                       "1", ge=0, le=10, source="S12: keeps groups alive")
+
+    @field_validator("members")
+    @classmethod
+    def _two_members(cls, v: list[int]) -> list[int]:
+        if len(v) and len(set(v)) < 2:
+            raise ValueError("an alliance needs at least two distinct brands")
+        return v
+
+
+class AllianceSettings(_Node):
+    enabled: bool = P(True, "Alliances operate (switch)", "")
+    trust_transfer_enabled: bool = P(True, "Trust transfers through a carrier's channel (ablation switch)", "")
+    groups: list[AllianceConfig] = P([], "The alliances", "")
+
+
+# ------------------------------------------------------------------------- strategies
+
+
+class StrategyConfig(_Node):
+    marketing_budget_per_day: float = P(300.0, "Daily marketing budget (ads + private operations)", "RMB/day", ge=0)
+    private_share: float = P(0.0, "Share of the marketing budget for private operations", "1", ge=0, le=1)
+    bid_lifetime_multiple: float = P(
+        1.5, "Customer value used in bids, as a multiple of one order's contribution", "x", ge=0, le=100
+    )
+    run_pool: bool = P(False, "Runs a private pool", "")
+    mode: str = P("assistant", "Operating mode (a key of private.modes)", "")
+    pool_location: Literal["owned", "hosted"] = P("owned", "Owned channel (WeChat) or platform-hosted followers", "",
+                                                  source="S14")
+    max_members: float | None = P(None, "Cap on pool members (people); none = operators' capacity", "people", ge=0)
+    push_per_day: float = P(0.5, "Messages pushed to each member per day", "messages/day", ge=0, le=50)
+    content_share: float = P(0.8, "Share of pushes that are content rather than coupons", "1", ge=0, le=1)
+    coupon_value: float = P(5.0, "Coupon value in a coupon message", "RMB", ge=0)
+    content_cost_per_message: float = P(200.0, "Cost of producing one day's content push", "RMB/push", ge=0)
+    join_incentive: float = P(5.0, "Red packet offered to a buyer for joining", "RMB", ge=0, le=1000)
+    referral_reward: float = P(0.0, "Reward paid to a new customer who came by word of mouth", "RMB", ge=0)
+    adaptive: bool = P(False, "Shift budget monthly toward the channel with the better trailing marginal return", "")
+    adaptive_step: float = P(0.1, "Change in private_share per adaptive review", "1", ge=0, le=1)
+    adaptive_review_days: int = P(30, "Days between adaptive reviews (trailing window)", "days", ge=1, le=365)
+
+
+def _s(**kw: Any) -> StrategyConfig:
+    return StrategyConfig(**kw)
+
+
+STRATEGY_PRESETS: dict[str, StrategyConfig] = {
+    "public_only": _s(private_share=0.0, run_pool=False),
+    "private_cultivate": _s(private_share=0.35, run_pool=True, mode="expert", push_per_day=0.5,
+                            content_share=0.8, coupon_value=5.0, join_incentive=5.0),
+    "private_harvest": _s(private_share=0.35, run_pool=True, mode="assistant", push_per_day=3.0,
+                          content_share=0.1, coupon_value=10.0, join_incentive=5.0),
+    "hybrid": _s(private_share=0.2, run_pool=True, mode="assistant", push_per_day=0.7, content_share=0.6),
+    "alliance_member": _s(private_share=0.35, run_pool=True, mode="expert", push_per_day=0.5, content_share=0.8),
+    "adaptive": _s(private_share=0.1, run_pool=True, mode="assistant", push_per_day=0.7, content_share=0.7,
+                   adaptive=True),
+}
+
+
+def _default_strategies() -> dict[str, StrategyConfig]:
+    return {k: v.model_copy(deep=True) for k, v in STRATEGY_PRESETS.items()}
+
+
+# ------------------------------------------------------------------------------ brands
+
+
+class BrandConfig(_Node):
+    name: str = P("brand", "Brand name", "")
+    category: int = P(0, "Index of the brand's category", "", ge=0)
+    price: float = P(50.0, "List price of one order", "RMB", gt=0)
+    unit_cost: float = P(25.0, "Cost of goods of one order", "RMB", ge=0)
+    quality: float = P(1.0, "Product quality (enters choice and the ad/organic ranking)", "1", gt=0, le=10)
+    initial_cash: float = P(200_000.0, "Cash at the start of warm-up", "RMB")
+    entry_day: int = P(-10_000, "Reported day on which the brand enters (<= 0: present from the start)", "day")
+    strategy: str = P("public_only", "Strategy (a key of strategies)", "")
+    platform: int = P(0, "Index of the platform the brand sells and advertises on", "", ge=0)
+    budget_per_day: float | None = P(
+        None, "The brand's daily marketing budget (ads + private operations); none = the strategy's", "RMB/day", ge=0,
+    )
+
+
+class MarketConfig(_Node):
+    focal_brand: int = P(0, "Index of the focal brand (scenarios change its strategy)", "", ge=0)
+    private_share: float | None = P(
+        None, "If set, assign private_cultivate to this share of the other brands (dedicated random stream)", "1",
+        ge=0, le=1,
+    )
+    entrants: int = P(0, "Extra brands entering during the reported run, cloned round-robin from brands", "brands",
+                      ge=0, le=10_000)
+    entrants_until_day: int = P(365, "Entrants arrive evenly up to this reported day", "day", ge=1)
+
+
+class RunConfig(_Node):
+    days: int = P(365, "Reported days", "days", ge=1, le=36_500)
+    warmup_days: int = P(180, "Days of the base market simulated before reported day 1 (not reported)", "days",
+                         ge=0, le=3650, source="MODEL_BRIEF §9")
+
+
+class MetricsConfig(_Node):
+    order_log: bool = P(True, "Keep the per-order log (needed for repurchase, LTV and profit-share metrics)", "")
+
+
+class ReportConfig(_Node):
+    discount_rate_per_year: float = P(0.08, "Discount rate for NPV", "1/year", ge=0, le=1)
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+class SimConfig(_Node):
+    """The whole model configuration."""
+
+    population: PopulationConfig = Field(default_factory=PopulationConfig)
+    graph: GraphConfig = Field(default_factory=GraphConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    categories: list[CategoryConfig] = Field(default_factory=lambda: [CategoryConfig()])
+    platforms: list[PlatformConfig] = Field(default_factory=lambda: [PlatformConfig()])
+    ads: AdsConfig = Field(default_factory=AdsConfig)
+    fatigue: FatigueConfig = Field(default_factory=FatigueConfig)
+    choice: ChoiceConfig = Field(default_factory=ChoiceConfig)
+    private: PrivateConfig = Field(default_factory=PrivateConfig)
+    wom: WomConfig = Field(default_factory=WomConfig)
+    alliances: AllianceSettings = Field(default_factory=AllianceSettings)
+    strategies: dict[str, StrategyConfig] = Field(default_factory=_default_strategies)
+    brands: list[BrandConfig] = Field(default_factory=lambda: [BrandConfig()])
+    market: MarketConfig = Field(default_factory=MarketConfig)
+    run: RunConfig = Field(default_factory=RunConfig)
+    metrics: MetricsConfig = Field(default_factory=MetricsConfig)
+    report: ReportConfig = Field(default_factory=ReportConfig)
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> SimConfig:
+        if not self.categories:
+            raise ValueError("categories: at least one category is needed")
+        if not self.platforms:
+            raise ValueError("platforms: at least one platform is needed")
+        if not self.brands:
+            raise ValueError("brands: at least one brand is needed")
+        for i, b in enumerate(self.brands):
+            if b.category >= len(self.categories):
+                raise ValueError(f"brands.{i}.category: {b.category} but only {len(self.categories)} categories")
+            if b.platform >= len(self.platforms):
+                raise ValueError(f"brands.{i}.platform: {b.platform} but only {len(self.platforms)} platforms")
+            if b.strategy not in self.strategies:
+                raise ValueError(f"brands.{i}.strategy: unknown strategy {b.strategy!r}"
+                                 f"{_suggest(b.strategy, list(self.strategies))}")
+        for name, s in self.strategies.items():
+            if s.mode not in self.private.modes:
+                raise ValueError(f"strategies.{name}.mode: unknown mode {s.mode!r}"
+                                 f"{_suggest(s.mode, list(self.private.modes))}")
+        if self.market.focal_brand >= len(self.brands):
+            raise ValueError(f"market.focal_brand: {self.market.focal_brand} but only {len(self.brands)} brands")
+        for j, a in enumerate(self.alliances.groups):
+            for m in a.members:
+                if m >= len(self.brands):
+                    raise ValueError(f"alliances.groups.{j}.members: brand {m} does not exist")
+        return self
+
+
+# --------------------------------------------------------------------------- defaults
+
+
+def default_config() -> SimConfig:
+    """A market that runs out of the box: 10,000 consumers, 20 brands in 3 categories, 2 platforms.
+
+    Brand 0 is the focal snack brand. Categories: snacks (bought about every 14 days),
+    accessories (about every 60 days, the 于小戈 case of S7) and furniture (about every
+    2 years, S11). Most brands buy public traffic only; a few run pools.
+    """
+    categories = [
+        CategoryConfig(name="snacks", purchase_interval_days=14, need_share=0.8, reference_price=50,
+                       outside_utility=0.0, impulse_rate=0.08),
+        CategoryConfig(name="accessories", purchase_interval_days=60, need_share=0.5, reference_price=150,
+                       outside_utility=0.0, impulse_rate=0.05),
+        CategoryConfig(name="furniture", purchase_interval_days=730, need_share=0.4, reference_price=2000,
+                       outside_utility=0.0, impulse_rate=0.01),
+    ]
+    platforms = [
+        PlatformConfig(name="tmall", user_share=0.85, ad_slots_per_user=20.0, reserve_cpm=10.0),
+        PlatformConfig(name="douyin", user_share=0.7, ad_slots_per_user=30.0, reserve_cpm=8.0,
+                       commission_rate=0.04, invalid_traffic_share=0.319),
+    ]
+    # (category, price, unit cost, quality, strategy) for 20 brands; brand 0 is focal.
+    spec = [
+        (0, 49, 22, 1.2, "public_only"), (0, 39, 20, 1.0, "public_only"), (0, 59, 27, 1.3, "hybrid"),
+        (0, 29, 16, 0.7, "public_only"), (0, 45, 22, 1.0, "private_cultivate"), (0, 35, 18, 0.8, "public_only"),
+        (0, 55, 25, 1.1, "public_only"), (0, 42, 21, 0.9, "public_only"), (0, 65, 30, 1.4, "public_only"),
+        (0, 33, 17, 0.6, "public_only"),
+        (1, 159, 60, 1.2, "public_only"), (1, 129, 55, 1.0, "private_cultivate"), (1, 189, 75, 1.3, "public_only"),
+        (1, 99, 45, 0.7, "public_only"), (1, 149, 62, 0.9, "hybrid"),
+        (2, 2499, 1500, 1.2, "public_only"), (2, 1899, 1150, 1.0, "public_only"),
+        (2, 2999, 1750, 1.3, "public_only"), (2, 1499, 950, 0.8, "public_only"), (2, 3499, 2000, 1.1, "public_only"),
+    ]
+    # marketing budgets about 10% of a brand's expected revenue in this market
+    budgets = {0: 300.0, 1: 250.0, 2: 400.0}
+    brands = []
+    for i, (c, price, cost, q, strat) in enumerate(spec):
+        brands.append(BrandConfig(name=f"{categories[c].name}_{i:02d}", category=c, price=price, unit_cost=cost,
+                                  quality=q, strategy=strat, platform=i % 2,
+                                  initial_cash=2 * 365 * budgets[c], budget_per_day=budgets[c]))
+    brands[0].name = "focal_snacks"
+    strategies = _default_strategies()
+    return SimConfig(categories=categories, platforms=platforms, brands=brands, strategies=strategies)
+
+
+# -------------------------------------------------------------------------- overrides
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if not str(p).startswith("function-"))
+
+
+def validate_config(data: dict[str, Any]) -> SimConfig:
+    """Validate a plain dict into a SimConfig, raising ConfigError naming the first bad key path."""
+    try:
+        return SimConfig.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        path = _loc_to_path(err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            parent = _resolve_node(SimConfig, err["loc"][:-1], data)
+            allowed = list(parent.model_fields) if parent is not None else []
+            msg = f"unknown key{_suggest(str(err['loc'][-1]), allowed)}"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+            # cross-check messages already start with the path
+            if ": " in msg and msg.split(": ", 1)[0].count(".") and not path:
+                path, msg = msg.split(": ", 1)
+        return_msg = msg
+        raise ConfigError(path, return_msg) from None
+
+
+def _resolve_node(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> type[BaseModel] | None:
+    """The pydantic model class at a location, for 'did you mean' suggestions."""
+    cur: Any = model
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and part.isdigit()):
+            continue
+        if isinstance(cur, type) and issubclass(cur, BaseModel):
+            field = cur.model_fields.get(str(part))
+            if field is None:
+                # dict-valued node (strategies.<name>, private.modes.<name>)
+                continue
+            cur = _inner_model(field.annotation)
+        else:
+            return None
+    return cur if isinstance(cur, type) and issubclass(cur, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    args = getattr(annotation, "__args__", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if args:
+        for a in reversed(args):
+            inner = _inner_model(a)
+            if inner is not None:
+                return inner
+    return None
+
+
+def get_path(cfg: SimConfig | dict[str, Any], path: str) -> Any:
+    """The value at a dotted path (``brands.0.price``)."""
+    cur: Any = cfg.model_dump(mode="python") if isinstance(cfg, BaseModel) else cfg
+    for part in path.split("."):
+        if isinstance(cur, list):
+            cur = cur[int(part)]
+        else:
+            cur = cur[part]
+    return cur
+
+
+def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    cur: Any = data
+    walked: list[str] = []
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(cur, list):
+            if not part.lstrip("-").isdigit():
+                raise ConfigError(path, f"{'.'.join(walked) or 'root'} is a list: use an index, not {part!r}")
+            idx = int(part)
+            if not -len(cur) <= idx < len(cur):
+                raise ConfigError(path, f"index {idx} out of range ({len(cur)} items in {'.'.join(walked)})")
+            if last:
+                cur[idx] = value
+            else:
+                cur = cur[idx]
+        elif isinstance(cur, dict):
+            if part not in cur:
+                # dict-valued nodes (strategies, modes) may gain keys; model nodes may not
+                node = _resolve_node(SimConfig, tuple(walked), data)
+                if node is not None and walked and part not in node.model_fields:
+                    raise ConfigError(path, f"unknown key {part!r}{_suggest(part, list(node.model_fields))}")
+                if node is not None and not walked and part not in SimConfig.model_fields:
+                    raise ConfigError(path, f"unknown key {part!r}{_suggest(part, list(SimConfig.model_fields))}")
+                if not last:
+                    cur[part] = {}
+            if last:
+                cur[part] = value
+            else:
+                cur = cur[part]
+        else:
+            raise ConfigError(path, f"{'.'.join(walked)} is a value, not a section")
+        walked.append(part)
+
+
+def with_overrides(cfg: SimConfig, overrides: dict[str, Any]) -> SimConfig:
+    """A new config with values set by dotted path, validated as a whole.
+
+    >>> c = with_overrides(default_config(), {"brands.0.strategy": "hybrid"})
+    >>> c.brands[0].strategy
+    'hybrid'
+    """
+    data = cfg.model_dump(mode="python")
+    for path, value in overrides.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(path, f"value must be a finite number, got {value}")
+        _set_path(data, path, value)
+    return validate_config(data)
+
+
+def leaf_paths(model: type[BaseModel] = SimConfig, prefix: str = "") -> dict[str, Any]:
+    """Documented scalar leaves of a model class: dotted path -> pydantic FieldInfo."""
+    out: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        inner = _inner_model(field.annotation)
+        if inner is not None and field.annotation is not None:
+            out.update(leaf_paths(inner, path + "."))
+        else:
+            out[path] = field
+    return out

@@ -1,0 +1,300 @@
+"""Metrics under the canonical names of MODEL_BRIEF §7 and §9 (documented in docs/METRICS.md).
+
+Daily series are recorded per brand and per platform into arrays, in agent units, and
+turned into a tidy DataFrame at the end: counts and money are multiplied by
+``population.scale`` (people and RMB of the represented market); ratios are not.
+Undefined ratios (CPM with no impression, CAC with no new paid customer) are missing
+(NaN), never 0 or inf.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .choice import CHANNELS, PAID, PRIVATE
+from .ledger import BRAND_COST_LINES
+from .state import NEVER
+
+if TYPE_CHECKING:
+    from .model import TrafficModel
+
+COUNT_BRAND = (
+    ["impressions", "impressions_invalid", "impressions_valid", "impressions_wasted", "clicks",
+     "new_customers"] + [f"new_customers_{c}" for c in CHANNELS]
+    + ["orders"] + [f"orders_{c}" for c in CHANNELS]
+    + ["pool_members", "pool_members_tier1", "pool_members_tier2", "pool_members_tier3", "pool_active",
+       "pool_joins", "mutes", "pool_exits", "messages_sent", "messages_read"]
+)
+MONEY_BRAND = (
+    ["ad_spend", "revenue"] + [f"revenue_{c}" for c in CHANNELS]
+    + ["gross_profit", "contribution", "discounts"] + [f"costs_{k}" for k in BRAND_COST_LINES]
+    + ["alliance_fee_income", "profit", "cash"]
+)
+RATIO_BRAND = ["cpm", "cac_public", "bid_cpm", "private_share", "operators", "alive"]
+BRAND_METRICS = COUNT_BRAND + MONEY_BRAND + RATIO_BRAND
+PLATFORM_METRICS = ["impressions_sold", "impressions_invalid", "inventory", "fill_rate", "ad_revenue",
+                    "commission", "platform_revenue", "cpm", "hosted_reach"]
+_PLAT_SCALED = {"impressions_sold", "impressions_invalid", "inventory", "ad_revenue", "commission",
+                "platform_revenue"}
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, mult: float = 1.0) -> np.ndarray:
+    num = np.asarray(num, dtype=float)
+    den = np.asarray(den, dtype=float)
+    out = np.full(np.broadcast(num, den).shape, np.nan)
+    np.divide(num * mult, den, out=out, where=den > 0)
+    return out
+
+
+class DailyRecorder:
+    """Collects one row per brand and per platform per reported day (agent units)."""
+
+    def __init__(self, model: TrafficModel):
+        self.model = model
+        self.days: list[int] = []
+        self.brand_rows: list[np.ndarray] = []
+        self.platform_rows: list[np.ndarray] = []
+        self._bidx = {m: i for i, m in enumerate(BRAND_METRICS)}
+
+    def last_total(self, metric: str) -> float:
+        if not self.brand_rows:
+            return 0.0
+        v = self.brand_rows[-1][:, self._bidx[metric]]
+        return float(np.nansum(v) * (self.model.scale if metric in COUNT_BRAND or metric in MONEY_BRAND else 1))
+
+    def record(self, t: int, d: dict[str, Any]) -> None:
+        m = self.model
+        st = m.state
+        B = m.n_brands
+        orders = d["orders"]
+        o_b = d["o_b"]
+        chn = orders["channel"]
+        new = orders["new"]
+        flows = d["flows"]
+        msg = d["msg"]
+        col: dict[str, np.ndarray] = {}
+        for k in ("impressions", "clicks", "ad_spend", "alive"):
+            col[k] = np.asarray(d[k], dtype=float)
+        col["impressions_invalid"] = d["impressions_invalid"]
+        col["impressions_valid"] = d["impressions_valid"]
+        col["impressions_wasted"] = d["impressions_wasted"]
+        col["new_customers"] = np.bincount(o_b[new], minlength=B).astype(float)
+        col["orders"] = np.bincount(o_b, minlength=B).astype(float)
+        col["revenue"] = flows["revenue"]
+        for code, name in enumerate(CHANNELS):
+            sel = chn == code
+            col[f"new_customers_{name}"] = np.bincount(o_b[sel & new], minlength=B).astype(float)
+            col[f"orders_{name}"] = np.bincount(o_b[sel], minlength=B).astype(float)
+            col[f"revenue_{name}"] = np.bincount(o_b[sel], orders["revenue"][sel], B)
+        col["gross_profit"] = flows["revenue"] - flows["cogs"]
+        col["contribution"] = flows["revenue"] - flows["cogs"] - flows["commission"]
+        col["discounts"] = np.bincount(o_b, orders["discount"], B)
+        for k in BRAND_COST_LINES:
+            col[f"costs_{k}"] = d["fee_paid"] if k == "alliance_fees" else flows[k]
+        col["alliance_fee_income"] = d["fee_income"]
+        col["profit"] = d["profit"]
+        col["cash"] = np.array([b.cash for b in m.brands])
+        tier = st.tier
+        col["pool_members"] = (tier > 0).sum(axis=0).astype(float)
+        for k in (1, 2, 3):
+            col[f"pool_members_tier{k}"] = (tier == k).sum(axis=0).astype(float)
+        col["pool_active"] = ((tier > 0) & ((t - st.t_private) < 7)).sum(axis=0).astype(float)
+        col["pool_joins"] = d["joins"]
+        col["mutes"] = msg["mutes"]
+        col["pool_exits"] = msg["exits"]
+        col["messages_sent"] = msg["sent"]
+        col["messages_read"] = msg["read"]
+        col["cpm"] = _ratio(d["ad_spend"], d["impressions"], 1000.0)
+        col["cac_public"] = _ratio(d["ad_spend"], col["new_customers_paid"])
+        col["bid_cpm"] = np.array([b.bid * 1000 for b in m.brands])
+        col["private_share"] = np.array([b.private_share if b.strategy.run_pool else 0.0 for b in m.brands])
+        col["operators"] = np.array([float(b.operators) for b in m.brands])
+        self.brand_rows.append(np.column_stack([col[k] for k in BRAND_METRICS]))
+        # platforms
+        prow = []
+        for p, plat in enumerate(m.platforms):
+            mine = m.b_plat == p
+            sold = d["impressions"][mine].sum()
+            inv = m.inventory[p].sum()
+            ad_rev = d["ad_spend"][mine].sum()
+            comm = flows["commission"][mine].sum()
+            prow.append([sold, d["impressions_invalid"][mine].sum(), inv, _ratio(sold, inv).item(), ad_rev, comm,
+                         ad_rev + comm, _ratio(ad_rev, sold, 1000.0).item(), plat.hosted_reach(t)])
+        self.platform_rows.append(np.array(prow, dtype=float))
+        self.days.append(t)
+
+    # ------------------------------------------------------------------ frames
+    def frame(self) -> pd.DataFrame:
+        """Tidy daily frame: day, date, entity_type, entity, brand/platform attributes, metrics."""
+        m = self.model
+        if not self.days:
+            return pd.DataFrame(columns=["day", "date", "entity_type", "entity"] + BRAND_METRICS)
+        scale = m.scale
+        days = np.array(self.days)
+        start = pd.Timestamp(m.cfg.calendar.start_date)
+        B, P = m.n_brands, len(m.platforms)
+        br = np.stack(self.brand_rows)  # (D, B, M)
+        D = len(days)
+        data: dict[str, Any] = {
+            "day": np.repeat(days, B),
+            "date": np.repeat(start + pd.to_timedelta(days - 1, unit="D"), B),
+            "entity_type": "brand",
+            "entity": np.tile([b.name for b in m.brands], D),
+            "brand_id": np.tile(np.arange(B), D),
+            "category": np.tile([m.cfg.categories[c].name for c in m.b_cat], D),
+            "platform": np.tile([m.platforms[p].name for p in m.b_plat], D),
+            "strategy": np.tile([b.cfg.strategy for b in m.brands], D),
+        }
+        for j, name in enumerate(BRAND_METRICS):
+            v = br[:, :, j].reshape(-1)
+            if name in COUNT_BRAND or name in MONEY_BRAND:
+                v = v * scale
+            data[name] = v
+        bdf = pd.DataFrame(data)
+        bdf["alive"] = bdf["alive"].astype(bool)
+        pr = np.stack(self.platform_rows)
+        pdata: dict[str, Any] = {
+            "day": np.repeat(days, P),
+            "date": np.repeat(start + pd.to_timedelta(days - 1, unit="D"), P),
+            "entity_type": "platform",
+            "entity": np.tile([p.name for p in m.platforms], D),
+        }
+        for j, name in enumerate(PLATFORM_METRICS):
+            v = pr[:, :, j].reshape(-1)
+            pdata[name if name != "impressions_invalid" else "impressions_invalid"] = v * (
+                scale if name in _PLAT_SCALED else 1)
+        pdf = pd.DataFrame(pdata)
+        pdf = pdf.rename(columns={"impressions_sold": "impressions"})
+        out = pd.concat([bdf, pdf], ignore_index=True, sort=False)
+        return out.sort_values(["day", "entity_type", "entity"], kind="stable").reset_index(drop=True)
+
+
+def order_frame(model: TrafficModel) -> pd.DataFrame:
+    """The reported orders, one row per (consumer, brand, day), agent units (not scaled)."""
+    if not model.orders_log:
+        return pd.DataFrame(columns=["day", "consumer", "brand", "channel", "new", "revenue", "contribution"])
+    keys = model.orders_log[0].keys()
+    return pd.DataFrame({k: np.concatenate([o[k] for o in model.orders_log]) for k in keys})
+
+
+def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
+    """Per-brand run summary (MODEL_BRIEF §7, §9); money and counts in the represented market."""
+    m = model
+    scale = m.scale
+    B = m.n_brands
+    bd = daily[daily["entity_type"] == "brand"]
+    last_day = int(bd["day"].max()) if len(bd) else 0
+    first_window = max(1, last_day - 364)
+    sums = bd.groupby("brand_id")[[c for c in COUNT_BRAND + MONEY_BRAND if c != "cash"]].sum(min_count=1)
+    sums = sums.reindex(range(B))
+    tail30 = bd[bd["day"] > last_day - 30].groupby("brand_id")[["ad_spend", "new_customers_paid"]].sum().reindex(
+        range(B))
+    orders = order_frame(m)
+    rep = np.full(B, np.nan)
+    rep_m = np.full(B, np.nan)
+    pse = np.full(B, np.nan)
+    ltv = np.full(B, np.nan)
+    if len(orders):
+        w = orders[orders["day"] >= first_window]
+        per = w.groupby(["brand", "consumer"]).size()
+        n_buyers = per.groupby(level=0).size().reindex(range(B))
+        n_rep = (per >= 2).groupby(level=0).sum().reindex(range(B))
+        rep = _ratio(n_rep.to_numpy(float), n_buyers.to_numpy(float))
+        # members: in the pool (tier >= 1) at any time in the window
+        st = m.state
+        seen = st.member_seen >= first_window
+        pb = per.reset_index()
+        is_mem = seen[pb["consumer"].to_numpy(), pb["brand"].to_numpy()]
+        pbm = pb[is_mem]
+        nb_m = pbm.groupby("brand").size().reindex(range(B))
+        nr_m = (pbm[0] >= 2).groupby(pbm["brand"]).sum().reindex(range(B))
+        rep_m = _ratio(nr_m.to_numpy(float), nb_m.to_numpy(float))
+        existing = w[~w["new"]].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0)
+        total = w.groupby("brand")["contribution"].sum().reindex(range(B))
+        pse = _ratio(existing.to_numpy(float), total.to_numpy(float))
+        # ltv_365: contribution in the 365 days after the first order, customers acquired on days 1-90
+        first = orders[orders["new"] & (orders["day"] <= 90)][["brand", "consumer", "day"]]
+        if len(first):
+            j = orders.merge(first, on=["brand", "consumer"], suffixes=("", "_first"))
+            j = j[(j["day"] >= j["day_first"]) & (j["day"] < j["day_first"] + 365)]
+            per_c = j.groupby(["brand", "consumer"])["contribution"].sum()
+            ltv = per_c.groupby(level=0).mean().reindex(range(B)).to_numpy(float)
+    # market share and HHI over the window, per category
+    rev_w = bd[bd["day"] >= first_window].groupby("brand_id")["revenue"].sum().reindex(range(B)).fillna(0)
+    cat = m.b_cat
+    share = np.full(B, np.nan)
+    hhi_cat = {}
+    for c in np.unique(cat):
+        sel = cat == c
+        tot = rev_w.to_numpy()[sel].sum()
+        if tot > 0:
+            share[sel] = rev_w.to_numpy()[sel] / tot
+            hhi_cat[c] = float((share[sel] ** 2).sum())
+    # NPV of daily profit
+    r = m.cfg.report.discount_rate_per_year
+    prof = bd.pivot_table(index="day", columns="brand_id", values="profit", aggfunc="sum").reindex(
+        columns=range(B)).fillna(0)
+    disc = (1 + r) ** (-(prof.index.to_numpy() - 1) / 365.0)
+    npv = (prof.to_numpy() * disc[:, None]).sum(axis=0)
+    private_costs = (sums["costs_wages"] + sums["costs_content"] + sums["costs_incentives"]).to_numpy(float)
+    plat_rev = daily.loc[daily["entity_type"] == "platform", "platform_revenue"].sum()
+    cash_end = np.array([b.cash * scale for b in m.brands])
+    st = m.state
+    out = pd.DataFrame({
+        "brand_id": np.arange(B),
+        "brand": [b.name for b in m.brands],
+        "category": [m.cfg.categories[c].name for c in cat],
+        "strategy": [b.cfg.strategy for b in m.brands],
+        "alive": [b.exit_day is None and b.cfg.entry_day <= m.day for b in m.brands],
+        "entry_day": [max(b.cfg.entry_day, 1 - m.cfg.run.warmup_days) for b in m.brands],
+        "exit_day": [b.exit_day if b.exit_day is not None else np.nan for b in m.brands],
+        "days": last_day,
+        "window_days": last_day - first_window + 1,
+        "ad_spend": sums["ad_spend"].to_numpy(float),
+        "impressions": sums["impressions"].to_numpy(float),
+        "impressions_wasted": sums["impressions_wasted"].to_numpy(float),
+        "new_customers": sums["new_customers"].to_numpy(float),
+        "new_customers_paid": sums["new_customers_paid"].to_numpy(float),
+        "cac_public": _ratio(sums["ad_spend"].to_numpy(float), sums["new_customers_paid"].to_numpy(float)),
+        "cac_public_30": _ratio(tail30["ad_spend"].to_numpy(float), tail30["new_customers_paid"].to_numpy(float)),
+        "orders": sums["orders"].to_numpy(float),
+        "revenue": sums["revenue"].to_numpy(float),
+        "contribution": sums["contribution"].to_numpy(float),
+        "profit": sums["profit"].to_numpy(float),
+        "cash": cash_end,
+        "npv": npv,
+        "pool_members": (st.tier > 0).sum(axis=0) * scale,
+        "pool_members_tier1": (st.tier == 1).sum(axis=0) * scale,
+        "pool_members_tier2": (st.tier == 2).sum(axis=0) * scale,
+        "pool_members_tier3": (st.tier == 3).sum(axis=0) * scale,
+        "repurchase_rate_365": rep,
+        "repurchase_rate_members_365": rep_m,
+        "profit_share_existing": pse,
+        "ltv_365": ltv,
+        "ltv_365_truncated": last_day < 90 + 365,
+        "roi_paid": _ratio(_channel_contribution(orders, PAID, B, scale),
+                           sums["ad_spend"].to_numpy(float)),
+        "roi_private": _ratio(_channel_contribution(orders, PRIVATE, B, scale), private_costs),
+        "roi_alliance": _ratio(_channel_contribution(orders, 1, B, scale), sums["costs_alliance_fees"].to_numpy(float)),
+        "roi_wom": _ratio(_channel_contribution(orders, 3, B, scale), sums["costs_referral"].to_numpy(float)),
+        "market_share": share,
+        "hhi": [hhi_cat.get(c, np.nan) for c in cat],
+        "brands_alive": int(sum(b.exit_day is None and b.cfg.entry_day <= m.day for b in m.brands)),
+        "platform_revenue": plat_rev,
+        "annoyance_mean": float(st.annoyance.mean()),
+    })
+    out["ltv"] = out["ltv_365"]
+    return out
+
+
+def _channel_contribution(orders: pd.DataFrame, code: int, B: int, scale: float) -> np.ndarray:
+    if not len(orders):
+        return np.zeros(B)
+    sel = orders["channel"] == code
+    return orders[sel].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0).to_numpy(float) * scale
+
+
+__all__ = ["BRAND_METRICS", "PLATFORM_METRICS", "DailyRecorder", "summary_frame", "order_frame", "NEVER"]

@@ -1,0 +1,42 @@
+"""Independent random streams per purpose, spawned from the run's seed (MODEL_BRIEF §9).
+
+Each stream draws fixed-shape arrays every day whether or not they are used, so that a
+change in one brand's strategy moves nobody else's draws except through the model's own
+mechanics (common random numbers across scenario arms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+# Order matters: the i-th child of the run's SeedSequence feeds the i-th purpose. Append only.
+PURPOSES = (
+    "population",  # consumer traits at initialisation
+    "graph",  # social graph generation
+    "strategy",  # assignment of strategies to brands (market.private_share)
+    "occasions",  # purchase occasions and organic search
+    "choice",  # logit brand choice
+    "auction",  # reserved for auction tie-breaking
+    "delivery",  # ad impressions to consumers
+    "attention",  # tolerance-cap priority and touch (click / word-of-mouth) draws
+    "messages",  # private-channel reach, reading, response, tiers, mutes and exits
+    "wom",  # reserved for word-of-mouth extensions
+    "joining",  # joining a pool after a purchase
+)
+
+
+def seed_sequence(seed: int | Sequence[int] | np.random.SeedSequence | None) -> np.random.SeedSequence:
+    """The run's SeedSequence; replication k of a scenario passes ``[base_seed, k]``."""
+    if isinstance(seed, np.random.SeedSequence):
+        return seed
+    if seed is None:
+        return np.random.SeedSequence()
+    return np.random.SeedSequence(seed)
+
+
+def make_streams(ss: np.random.SeedSequence) -> dict[str, np.random.Generator]:
+    """One PCG64 generator per purpose, from ``ss.spawn`` in the fixed order of PURPOSES."""
+    children = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(len(PURPOSES))
+    return {name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(PURPOSES, children)}

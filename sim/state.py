@@ -1,0 +1,101 @@
+"""Consumer state as a struct of arrays over the whole population (N consumers × B brands)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .config import SimConfig
+
+NEVER = -(2**30)  # day index meaning "never happened"
+
+
+def _lognormal(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
+    """Lognormal draws with the given mean (mu = ln mean − σ²/2)."""
+    if mean <= 0:
+        return np.zeros(n)
+    return rng.lognormal(np.log(mean) - sigma**2 / 2, sigma, n) if sigma > 0 else np.full(n, mean)
+
+
+@dataclass
+class ConsumerState:
+    """All per-consumer and per-(consumer, brand) state. Shapes: (N,), (N, C), (N, P) or (N, B)."""
+
+    # traits
+    needs: np.ndarray  # bool (N, C): buys the category at all
+    rate_mult: np.ndarray  # f32 (N,): individual purchase-frequency multiplier (mean 1)
+    price_sens: np.ndarray  # f32 (N,)
+    tolerance: np.ndarray  # i32 (N,): K_i, distinct advertising brands attended in the window
+    slots: np.ndarray  # i32 (N,): private-channel slots
+    attention: np.ndarray  # f32 (N,): messages read per day
+    on_platform: np.ndarray  # bool (N, P)
+    annoyance: np.ndarray  # f32 (N,)
+    # per brand
+    awareness: np.ndarray  # f32 (N, B) in [0, 1]
+    trust: np.ndarray  # f32 (N, B) in [0, 1]
+    adstock: np.ndarray  # f32 (N, B): geometric ad stock of effective impressions
+    coupon: np.ndarray  # f32 (N, B): face value of the coupon held (RMB)
+    coupon_fatigue: np.ndarray  # f32 (N, B)
+    irritation: np.ndarray  # f32 (N, B): irritation with the brand's private channel
+    tier: np.ndarray  # i8 (N, B): 0 not a member, 1 member, 2 engaged, 3 loyal
+    muted: np.ndarray  # bool (N, B)
+    group: np.ndarray  # i32 (N, B): group index within the brand's pool, -1 if none
+    orders: np.ndarray  # i32 (N, B): orders ever placed (warm-up included)
+    last_attended: np.ndarray  # i32 (N, B): last day the brand's ad was attended
+    t_private: np.ndarray  # i32 (N, B): last day a message of the brand was read (member)
+    t_alliance: np.ndarray  # i32 (N, B): last day a partner offer for the brand was read
+    t_paid: np.ndarray  # i32 (N, B): last day an attended valid impression of the brand
+    t_wom: np.ndarray  # i32 (N, B): last word-of-mouth touch
+    coupon_day: np.ndarray  # i32 (N, B): day the coupon held was received
+    member_seen: np.ndarray  # i32 (N, B): last day the consumer was in the pool (tier >= 1)
+
+    @property
+    def n(self) -> int:
+        return self.rate_mult.shape[0]
+
+    def float_arrays(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name).dtype.kind == "f"}
+
+
+def init_state(cfg: SimConfig, n_brands: int, rng: np.random.Generator) -> ConsumerState:
+    """Draw consumer traits and initial brand awareness from the population stream."""
+    N, C, P, B = cfg.population.agents, len(cfg.categories), len(cfg.platforms), n_brands
+    pop = cfg.population
+    need_share = np.array([c.need_share for c in cfg.categories])
+    user_share = np.array([p.user_share for p in cfg.platforms])
+    f32 = np.float32
+
+    def nb(dtype, fill=0):
+        return np.full((N, B), fill, dtype=dtype)
+
+    awareness = (rng.random((N, B)) < cfg.choice.initial_awareness).astype(f32)
+    tol = np.rint(_lognormal(rng, cfg.fatigue.tolerance_mean, cfg.fatigue.tolerance_sd, N))
+    return ConsumerState(
+        needs=rng.random((N, C)) < need_share[None, :],
+        rate_mult=_lognormal(rng, 1.0, pop.purchase_rate_sd, N).astype(f32),
+        price_sens=_lognormal(rng, pop.price_sensitivity_mean, pop.price_sensitivity_sd, N).astype(f32),
+        tolerance=tol.astype(np.int32),
+        slots=rng.poisson(pop.channel_slots_mean, N).astype(np.int32),
+        attention=_lognormal(rng, pop.read_attention_mean, 0.5, N).astype(f32),
+        on_platform=rng.random((N, P)) < user_share[None, :],
+        annoyance=np.zeros(N, f32),
+        awareness=awareness,
+        trust=nb(f32, cfg.choice.initial_trust),
+        adstock=nb(f32),
+        coupon=nb(f32),
+        coupon_fatigue=nb(f32),
+        irritation=nb(f32),
+        tier=nb(np.int8),
+        muted=nb(bool, False),
+        group=nb(np.int32, -1),
+        orders=nb(np.int32),
+        last_attended=nb(np.int32, NEVER),
+        t_private=nb(np.int32, NEVER),
+        t_alliance=nb(np.int32, NEVER),
+        t_paid=nb(np.int32, NEVER),
+        t_wom=nb(np.int32, NEVER),
+        coupon_day=nb(np.int32, NEVER),
+        member_seen=nb(np.int32, NEVER),
+    )
