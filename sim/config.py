@@ -93,7 +93,7 @@ class PopulationConfig(_Node):
         le=100,
     )
     read_attention_mean: float = P(
-        3.0, "Mean number of brand messages a consumer reads per day", "messages/day", ge=0, le=100
+        1.0, "Mean number of brand messages a consumer reads per day", "messages/day", ge=0, le=100
     )
 
 
@@ -135,7 +135,8 @@ class HolidayConfig(_Node):
     days_before: int = P(3, "Days of build-up before the date that are lifted too", "days", ge=0, le=60)
     days_after: int = P(1, "Days after the date that are lifted too", "days", ge=0, le=60)
     occasion_multiplier: float = P(2.0, "Purchase-occasion hazard multiplier on lifted days", "x", ge=0, le=20)
-    activity_boost: float = P(0.3, "Added group activity on lifted days (S13: groups wake at holidays)", "1", ge=0, le=1)
+    activity_boost: float = P(0.3, "Added group activity on lifted days (S13: groups wake at holidays)", "1",
+                              ge=0, le=1)
 
     @field_validator("month_day")
     @classmethod
@@ -329,7 +330,8 @@ def _default_modes() -> dict[str, OperatingMode]:
 
 
 class PrivateConfig(_Node):
-    group_size: int = P(500, "Members per group (WeChat cap)", "people", ge=1, le=100_000, source="WeChat group cap 500")
+    group_size: int = P(500, "Members per group (WeChat cap)", "people", ge=1, le=100_000,
+                        source="WeChat group cap 500")
     join_base: float = P(0.15, "Chance a buyer joins the pool when offered with no incentive", "1", ge=0, le=1)
     join_per_rmb: float = P(0.03, "Added join chance per RMB of join incentive (red packet)", "1/RMB", ge=0, le=1)
     join_max: float = P(0.7, "Cap on the join chance", "1", ge=0, le=1)

@@ -88,7 +88,7 @@ class SocialGraph:
         else:
             rows = np.repeat(np.arange(self.n), np.diff(self.indptr))
             keep = rows < self.indices
-            g.add_edges_from(zip(rows[keep].tolist(), self.indices[keep].tolist()))
+            g.add_edges_from(zip(rows[keep].tolist(), self.indices[keep].tolist(), strict=True))
         return g
 
 

@@ -28,16 +28,15 @@ from . import alliances as alli
 from . import calendar as cal
 from . import choice as ch
 from . import fatigue as fat
-from . import pools
-from . import wom
+from . import pools, wom
 from .agents import Brand, Consumer, Platform
 from .config import SimConfig, default_config, with_overrides
 from .graph import build_graph
 from .invariants import InvariantError, check_cap, check_finite, close
 from .ledger import Ledger
-from .metrics import BRAND_METRICS, PLATFORM_METRICS, DailyRecorder
+from .metrics import DailyRecorder
 from .rng import make_streams, seed_sequence
-from .state import NEVER, init_state
+from .state import init_state
 
 HISTORY = ("new_paid", "valid_impressions", "contribution_paid", "ad_spend", "contribution_private",
            "private_spend", "orders")
@@ -755,8 +754,8 @@ class TrafficModel(mesa.Model):
             [max(b.capacity, 0) if b.strategy.run_pool else (members[b.index]) for b in self.brands]), names)
         for b in range(self.n_brands):
             if self.group_counts[b].size:
-                check_cap(t, "group size", self.group_counts[b], self.group_size, [f"{names[b]} group {g}"
-                                                                                  for g in range(self.group_counts[b].size)])
+                groups = [f"{names[b]} group {g}" for g in range(self.group_counts[b].size)]
+                check_cap(t, "group size", self.group_counts[b], self.group_size, groups)
                 if self.group_counts[b].sum() != members[b]:
                     raise InvariantError("population conserved", t, names[b],
                                          f"{self.group_counts[b].sum()} in groups vs {members[b]} members")

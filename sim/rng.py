@@ -39,4 +39,4 @@ def seed_sequence(seed: int | Sequence[int] | np.random.SeedSequence | None) -> 
 def make_streams(ss: np.random.SeedSequence) -> dict[str, np.random.Generator]:
     """One PCG64 generator per purpose, from ``ss.spawn`` in the fixed order of PURPOSES."""
     children = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(len(PURPOSES))
-    return {name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(PURPOSES, children)}
+    return {name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(PURPOSES, children, strict=True)}
