@@ -1,0 +1,79 @@
+"""The ledger balances and the invariants catch violations."""
+
+import numpy as np
+import pytest
+
+import sim
+from sim.invariants import InvariantError
+from tests.conftest import small_config
+
+
+def test_every_day_balances_and_identities_hold(small_run):
+    led = small_run.ledger
+    assert len(led) > 0
+    for _, day in led.groupby("day"):
+        inflow = day.groupby("payee")["amount"].sum()
+        outflow = day.groupby("payer")["amount"].sum()
+        net = inflow.sub(outflow, fill_value=0)
+        assert abs(net.sum()) <= 1e-9 * day["amount"].abs().sum()
+    d = small_run.daily
+    b = d[d["entity_type"] == "brand"]
+    # consumer spend = brand revenue
+    spend = led.loc[(led["line"] == "revenue") & (led["payer"] == "consumers"), "amount"].sum()
+    assert spend == pytest.approx(b["revenue"].sum(), rel=1e-9)
+    # platform revenue = ad spend + commission
+    p = d[d["entity_type"] == "platform"]
+    assert p["platform_revenue"].sum() == pytest.approx(b["ad_spend"].sum() + b["costs_commission"].sum(), rel=1e-9)
+    # each brand's profit = revenue + fee income - every cost line
+    cost_cols = [c for c in b.columns if c.startswith("costs_")]
+    recomputed = b["revenue"] + b["alliance_fee_income"] - b[cost_cols].sum(axis=1)
+    assert np.allclose(recomputed, b["profit"], rtol=1e-9, atol=1e-6)
+
+
+def test_cash_follows_profit(small_run):
+    b = small_run.brand(0)
+    assert np.allclose(np.diff(b["cash"].to_numpy()), b["profit"].to_numpy()[1:], rtol=1e-9, atol=1e-6)
+
+
+def test_a_broken_ledger_is_caught_naming_the_invariant():
+    m = sim.TrafficModel(config=small_config(agents=500, warmup=0), seed=1)
+    orig = m.ledger.day_rows
+
+    def leaky(day, flows, plat, fees):
+        flows = dict(flows)
+        flows["cogs"] = flows["cogs"] * 0.5  # half the cost of goods vanishes
+        return orig(day, flows, plat, fees)
+
+    m.ledger.day_rows = leaky
+    with pytest.raises(InvariantError) as e:
+        m.step()
+    assert "profit = revenue - costs" in str(e.value) and "day 1" in str(e.value)
+
+
+def test_nan_in_state_is_caught():
+    m = sim.TrafficModel(config=small_config(agents=500, warmup=0), seed=1)
+    m.state.trust[3, 2] = np.nan
+    with pytest.raises(InvariantError) as e:
+        m.step()
+    assert e.value.invariant == "finite"
+
+
+def test_cap_violations_are_caught():
+    m = sim.TrafficModel(config=small_config(agents=500, warmup=0), seed=1)
+    m.state.slots[:] = 0
+    m.state.tier[:5, 4] = 1  # members without a free channel slot
+    m.state.group[:5, 4] = 0
+    m.group_counts[4] = np.array([5])
+    m.group_activity[4] = np.array([1.0])
+    with pytest.raises(InvariantError) as e:
+        m.step()
+    assert e.value.invariant in {"channel slots", "operator capacity"}
+
+
+def test_undefined_ratios_are_missing_not_zero_or_inf(small_run):
+    b = small_run.daily[small_run.daily["entity_type"] == "brand"]
+    no_new = b["new_customers_paid"] == 0
+    assert no_new.any()
+    assert b.loc[no_new, "cac_public"].isna().all()
+    num = b.select_dtypes("number").to_numpy(float)
+    assert not np.isinf(num).any()
