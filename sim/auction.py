@@ -80,8 +80,7 @@ def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inven
         if not np.isfinite(p) or left <= 0:
             continue
         i = idx[k]
-        q = budgets[i] / p if p > 0 else left
-        q = min(q, left, max_qty)
+        q = min(left, max_qty) if p <= 0 or budgets[i] >= p * min(left, max_qty) else budgets[i] / p
         imps[i] = q
         spend[i] = q * p
         left -= q

@@ -200,7 +200,7 @@ class PlatformConfig(_Node):
     )
     reserve_cpm: float = P(10.0, "Reserve price per 1,000 impressions", "RMB/1000 impr.", ge=0, le=10_000)
     frequency_cap: float = P(
-        3.0, "Impressions of one advertiser a platform shows one user per day (limits a bidder's demand)",
+        2.0, "Impressions of one advertiser a platform shows one user per day (limits a bidder's demand)",
         "impressions/user/day", gt=0, le=1000,
     )
     invalid_traffic_share: float = P(
@@ -254,8 +254,8 @@ class AdsConfig(_Node):
     )
     annoyance_per_wasted: float = P(0.01, "Annoyance added per wasted impression", "1/impression", ge=0, le=1)
     bid_prior_conversion: float = P(
-        0.0004, "Prior new customers per valid impression a brand assumes before it has data", "1/impression",
-        ge=0, le=1,
+        0.002, "Prior new customers per valid impression a brand assumes before it has data", "1/impression",
+        ge=0, le=1, source="CTR 1.5% x ~15% of clicks ordering",
     )
     bid_prior_impressions: float = P(
         20_000, "Weight of that prior, in impressions (people)", "impressions", ge=0,
@@ -338,9 +338,10 @@ class PrivateConfig(_Node):
     activity_decay: float = P(0.05, "Daily decay of group activity toward its floor without value", "1/day", ge=0, le=1)
     activity_floor: float = P(0.1, "Activity of a quiet group (S13: most groups are silent)", "1", ge=0, le=1)
     activity_from_content: float = P(
-        0.5, "Activity regained per content message read per member", "1", ge=0, le=10
+        0.1, "Activity regained per content message read per member", "1", ge=0, le=10
     )
-    activity_from_spam: float = P(0.3, "Activity lost per coupon message read per member", "1", ge=0, le=10)
+    activity_from_spam: float = P(0.1, "Activity lost per coupon message read per member", "1", ge=0, le=10)
+    activity_initial: float = P(0.5, "Activity of a newly opened group", "1", ge=0, le=1)
     tier3_read_bonus: float = P(0.3, "Extra read chance of loyal (tier 3) members", "1", ge=0, le=1)
     coupon_fatigue_decay: float = P(0.97, "Daily carry-over of coupon fatigue", "1/day", ge=0, lt=1, source="S11")
     coupon_fatigue_per_coupon: float = P(0.5, "Coupon fatigue added per coupon read", "1", ge=0, le=10)
@@ -383,7 +384,7 @@ class AllianceConfig(_Node):
     trust_transfer: float = P(0.3, "Share of trust in the carrier passed to the partner on a read offer", "1",
                               ge=0, le=1, source="S12")
     coupon_value: float = P(5.0, "Coupon in a partner offer", "RMB", ge=0)
-    novelty: float = P(0.4, "Group activity gained per partner offer read per member when categories differ",
+    novelty: float = P(0.2, "Group activity gained per partner offer read per member when categories differ",
                        "1", ge=0, le=10, source="S12: keeps groups alive")
 
     @field_validator("members")
@@ -561,8 +562,8 @@ def default_config() -> SimConfig:
                        outside_utility=0.0, impulse_rate=0.01),
     ]
     platforms = [
-        PlatformConfig(name="tmall", user_share=0.85, ad_slots_per_user=20.0, reserve_cpm=10.0),
-        PlatformConfig(name="douyin", user_share=0.7, ad_slots_per_user=30.0, reserve_cpm=8.0,
+        PlatformConfig(name="tmall", user_share=0.85, ad_slots_per_user=10.0, reserve_cpm=10.0),
+        PlatformConfig(name="douyin", user_share=0.7, ad_slots_per_user=15.0, reserve_cpm=8.0,
                        commission_rate=0.04, invalid_traffic_share=0.319),
     ]
     # (category, price, unit cost, quality, strategy) for 20 brands; brand 0 is focal.
