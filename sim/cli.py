@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, help="Public vs private traffic simulation (公域 vs 私域流量).")
-console = Console()
+console = Console(width=160)  # wide enough for the summary table when output is piped
 
 SUMMARY_COLUMNS = [
     ("brand", "brand", "{}"), ("strategy", "strategy", "{}"), ("cac_public", "CAC", "{:.0f}"),
