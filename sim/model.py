@@ -705,7 +705,8 @@ class TrafficModel(mesa.Model):
             gid, self.group_counts[b] = pools.assign_groups(self.group_counts[b], who.size, self.group_size)
             if self.group_activity[b].size < self.group_counts[b].size:
                 extra = self.group_counts[b].size - self.group_activity[b].size
-                self.group_activity[b] = np.r_[self.group_activity[b], np.full(extra, self.cfg.private.activity_initial)]
+                opened = np.full(extra, self.cfg.private.activity_initial)
+                self.group_activity[b] = np.r_[self.group_activity[b], opened]
             st.tier[who, b] = 1
             st.muted[who, b] = False
             st.group[who, b] = gid

@@ -107,3 +107,14 @@ def test_wear_out_costs_trust():
         return float(m.state.trust.mean())
 
     assert trust(0.05) < trust(0.0) - 0.01
+
+
+def test_organic_search_brings_customers_without_touches():
+    def organic_new(rate):
+        ov = {f"platforms.{p}.organic_search_rate": rate for p in (0, 1)}
+        ov.update({"choice.initial_awareness": 0.0})
+        r = sim.run(small_config(agents=1500, warmup=0, **ov), seed=10, days=20)
+        return _brands(r)["new_customers_organic"].sum()
+
+    assert organic_new(0.8) > 50
+    assert organic_new(0.0) < 0.2 * organic_new(0.8)

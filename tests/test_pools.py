@@ -118,3 +118,37 @@ def test_hosted_pool_loses_reach_when_throttled_owned_pool_keeps_it():
     owned_throttled = private_orders("owned", 0.05)
     owned_free = private_orders("owned", 1.0)
     assert owned_throttled == owned_free  # the throttle does not touch an owned pool at all
+
+
+def test_operating_modes_differ_in_capacity_and_depth():
+    """Private partner (one-to-one, ~300 per operator) vs shopping assistant (thousands per operator)."""
+    def pool(mode):
+        ov = {"brands.0.strategy": "private_cultivate", "strategies.private_cultivate.mode": mode}
+        m = _pool_market("private_cultivate", days=90, **ov)
+        st = m.state
+        members = st.tier[:, 0] > 0
+        return m.brands[0].capacity, members.sum(), (st.tier[members, 0] >= 2).mean()
+
+    cap_a, n_a, deep_a = pool("assistant")
+    cap_p, n_p, deep_p = pool("partner")
+    assert cap_p < cap_a
+    assert n_p <= cap_p
+    assert deep_p > deep_a  # one-to-one care moves members up the ladder faster
+
+
+def test_holidays_wake_groups_up():
+    def activity(holidays):
+        ov = {"brands.0.strategy": "private_cultivate", "calendar.start_date": "2025-11-01"}
+        if not holidays:
+            ov["calendar.holidays"] = []
+        m = sim.TrafficModel(config=small_config(agents=2000, warmup=60, **ov), seed=9)
+        act = []
+        for _ in range(12):
+            m.step()
+            act.append(float(np.mean(m.group_activity[0])))
+        return np.array(act)
+
+    on, off = activity(True), activity(False)
+    # 11.11 is reported day 11; its build-up starts on day 8
+    assert on[8:11].mean() > off[8:11].mean() + 0.1
+    assert abs(on[:5].mean() - off[:5].mean()) < 0.02
