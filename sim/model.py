@@ -443,30 +443,32 @@ class TrafficModel(mesa.Model):
 
     # ------------------------------------------------------------------ private channels
     def _private_channels(self, t: int, alive: np.ndarray, act_boost: float) -> dict[str, Any]:
+        """Pushes and partner offers to members, reading within attention, and their effects.
+
+        Works on the columns of brands that have members (``cols``); the random draws are
+        full width so that every brand's draws stay the same whoever runs a pool.
+        """
         cfg, st, rs = self.cfg, self.state, self.streams
         N, B = self.N, self.n_brands
         f32 = np.float32
         pc = cfg.private
-        u_reach = rs["messages"].random((N, B), dtype=f32)
-        u_read = rs["messages"].random((N, B), dtype=f32)
-        u_resp = rs["messages"].random((N, B), dtype=f32)
-        u_tier = rs["messages"].random((N, B), dtype=f32)
-        u_mute = rs["messages"].random((N, B), dtype=f32)
+        u_reach, u_read, u_resp, u_tier, u_mute = (rs["messages"].random((N, B), dtype=f32) for _ in range(5))
         out: dict[str, Any] = {
             "content_cost": np.zeros(B), "alliance_fees": np.zeros((B, B)),
             "sent": np.zeros(B), "read": np.zeros(B), "mutes": np.zeros(B), "exits": np.zeros(B),
             "offer_reads": np.zeros((N, B), f32), "respond": np.zeros((N, B), bool),
         }
-        member = (st.tier > 0) & ~st.muted
-        if not member.any():
-            st.coupon_fatigue *= f32(pc.coupon_fatigue_decay)
+        st.coupon_fatigue *= f32(pc.coupon_fatigue_decay)
+        cols = np.flatnonzero((st.tier > 0).any(axis=0))
+        if cols.size == 0:
             st.irritation *= f32(pc.irritation_decay)
             return out
+        tier = st.tier[:, cols]
+        muted = st.muted[:, cols]
+        member = (tier > 0) & ~muted
         # messages per member today: own pushes (content / coupon) and partner offers carried
-        k_content = np.zeros(B)
-        k_coupon = np.zeros(B)
-        k_offer = np.zeros(B)
-        offers_for: dict[int, list[tuple[int, int]]] = {}
+        k_content, k_coupon, k_offer = np.zeros(B), np.zeros(B), np.zeros(B)
+        offers_for: dict[int, list[tuple[int, int, Any]]] = {}
         alive_set = {int(i) for i in np.flatnonzero(alive)}
         for b in self.brands:
             s = b.strategy
@@ -476,82 +478,79 @@ class TrafficModel(mesa.Model):
             kc = pools.split_content(int(self.sent_before[b.index]), k, s.content_share)
             self.sent_before[b.index] += k
             k_content[b.index], k_coupon[b.index] = kc, k - kc
-            if kc and (member[:, b.index].any()):
+            if kc and b.index in cols:
                 out["content_cost"][b.index] = kc * s.content_cost_per_message / self.scale
         if cfg.alliances.enabled:
             for a in cfg.alliances.groups:
                 for carrier in a.members:
                     offers = alli.partner_offers(a, carrier, t, alive_set)
                     if offers and self.brands[carrier].strategy.run_pool:
-                        offers_for.setdefault(carrier, [])
-                        offers_for[carrier] += [(p, n, a) for p, n in offers]  # type: ignore[misc]
+                        offers_for.setdefault(carrier, []).extend((p, n, a) for p, n in offers)
                         k_offer[carrier] += sum(n for _, n in offers)
-        k_all = (k_content + k_coupon + k_offer).astype(f32)
-        # hosted pools reach members only at the platform's organic reach
-        reach = np.ones(B, f32)
-        for b in self.brands:
-            if b.strategy.pool_location == "hosted":
-                reach[b.index] = self.platforms[b.cfg.platform].hosted_reach(t)
-        received = member & (k_all[None, :] > 0) & (u_reach < reach[None, :])
-        k_recv = np.where(received, k_all[None, :], f32(0))
+        k_all = k_content + k_coupon + k_offer
+        # hosted pools reach members only at the platform's organic reach (S14)
+        reach = np.array([self.platforms[b.cfg.platform].hosted_reach(t) if b.strategy.pool_location == "hosted"
+                          else 1.0 for b in self.brands], dtype=f32)
+        received = member & (k_all[cols] > 0)[None, :] & (u_reach[:, cols] < reach[cols][None, :])
+        k_recv = np.where(received, k_all[cols].astype(f32)[None, :], f32(0))
         m_total = k_recv.sum(axis=1)
-        activity = np.zeros((N, B), f32)
-        for b in range(B):
+        group = st.group[:, cols]
+        activity = np.zeros((N, cols.size), f32)
+        for j, b in enumerate(cols):
             if self.group_activity[b].size:
-                g = st.group[:, b]
-                col = np.where(g >= 0, self.group_activity[b][np.maximum(g, 0)], 0.0)
-                activity[:, b] = col
-        rho = pools.read_probability(st.attention[:, None], m_total[:, None], activity, (st.tier == 3),
+                g = group[:, j]
+                activity[:, j] = np.where(g >= 0, self.group_activity[b][np.maximum(g, 0)], 0.0)
+        rho = pools.read_probability(st.attention[:, None], m_total[:, None], activity, tier == 3,
                                      pc.tier3_read_bonus).astype(f32)
-        reads = pools.stochastic_round(k_recv * rho, u_read).astype(f32)
+        reads = pools.stochastic_round(k_recv * rho, u_read[:, cols]).astype(f32)
         with np.errstate(divide="ignore", invalid="ignore"):
-            frac_c = np.where(k_all > 0, k_content / k_all, 0).astype(f32)
-            frac_q = np.where(k_all > 0, k_coupon / k_all, 0).astype(f32)
-            frac_o = np.where(k_all > 0, k_offer / k_all, 0).astype(f32)
-        c_reads = reads * frac_c[None, :]
-        q_reads = reads * frac_q[None, :]
-        o_reads = reads * frac_o[None, :]
+            share = lambda k: np.where(k_all[cols] > 0, k[cols] / k_all[cols], 0).astype(f32)[None, :]  # noqa: E731
+            c_reads, q_reads, o_reads = reads * share(k_content), reads * share(k_coupon), reads * share(k_offer)
         own_reads = c_reads + q_reads
-        out["sent"] = k_recv.sum(axis=0, dtype=np.float64)
-        out["read"] = reads.sum(axis=0, dtype=np.float64)
-        st.t_private[own_reads > 0] = t
+        out["sent"][cols] = k_recv.sum(axis=0, dtype=np.float64)
+        out["read"][cols] = reads.sum(axis=0, dtype=np.float64)
+        t_priv = st.t_private[:, cols]
+        t_priv[own_reads > 0] = t
+        st.t_private[:, cols] = t_priv
         # content builds trust and lifts tiers; coupons give discounts, fatigue and irritation
-        content_value = np.zeros(B, f32)
-        tier_up = np.zeros(B, f32)
-        response = np.zeros(B, f32)
-        coupon_val = np.zeros(B, f32)
-        for b in self.brands:
-            mode = pc.modes[b.strategy.mode]
-            content_value[b.index] = mode.content_value
-            tier_up[b.index] = mode.tier_up
-            response[b.index] = mode.message_response
-            coupon_val[b.index] = b.strategy.coupon_value
-        st.trust += content_value[None, :] * c_reads * (1 - st.trust)
+        modes = [pc.modes[self.brands[b].strategy.mode] for b in cols]
+        content_value = np.array([md.content_value for md in modes], f32)[None, :]
+        tier_up = np.array([md.tier_up for md in modes], f32)[None, :]
+        response = np.array([md.message_response for md in modes], f32)[None, :]
+        coupon_val = np.array([self.brands[b].strategy.coupon_value for b in cols], f32)
+        trust = st.trust[:, cols]
+        trust += content_value * c_reads * (1 - trust)
+        st.trust[:, cols] = trust
         got_coupon = q_reads > 0
-        st.coupon[got_coupon] = np.broadcast_to(coupon_val[None, :], (N, B))[got_coupon]
-        st.coupon_day[got_coupon] = t
-        st.coupon_fatigue *= f32(pc.coupon_fatigue_decay)
-        st.coupon_fatigue += f32(pc.coupon_fatigue_per_coupon) * q_reads
-        k_coupon_recv = np.where(received, k_coupon.astype(f32)[None, :], f32(0))
+        rows, jj = np.nonzero(got_coupon)
+        st.coupon[rows, cols[jj]] = coupon_val[jj]
+        st.coupon_day[rows, cols[jj]] = t
+        fatigue = st.coupon_fatigue[:, cols] + f32(pc.coupon_fatigue_per_coupon) * q_reads
+        st.coupon_fatigue[:, cols] = fatigue
         unread = k_recv - reads
+        k_coupon_recv = np.where(received, k_coupon[cols].astype(f32)[None, :], f32(0))
         st.irritation *= f32(pc.irritation_decay)
-        st.irritation += f32(pc.irritation_per_coupon) * k_coupon_recv + f32(pc.irritation_per_unread) * unread
+        irritation = st.irritation[:, cols] + (f32(pc.irritation_per_coupon) * k_coupon_recv
+                                               + f32(pc.irritation_per_unread) * unread)
+        st.irritation[:, cols] = irritation
         st.annoyance += f32(pc.annoyance_per_unread) * unread.sum(axis=1)
         # impulse orders from read messages (coupons weigh more while fresh)
-        h_resp = response[None, :] * (c_reads + 2 * q_reads * np.exp(-st.coupon_fatigue))
-        out["respond"] = (u_resp < h_resp) & member
-        # partner offers: the partner gains consideration, trust (transferred) and a coupon
+        h_resp = response * (c_reads + 2 * q_reads * np.exp(-fatigue))
+        out["respond"][:, cols] = (u_resp[:, cols] < h_resp) & member
+        # partner offers: the partner gains consideration, trust (transferred) and a coupon (S12)
+        col_of = {int(b): j for j, b in enumerate(cols)}
         for carrier, offers in offers_for.items():
-            tot = sum(n for _, n, _ in offers)
-            r = o_reads[:, carrier]
-            readers = np.flatnonzero(r > 0)
-            if readers.size == 0:
-                for p, n, a in offers:
-                    out["alliance_fees"][p, carrier] += n * received[:, carrier].sum() * a.fee_per_offer
+            if carrier not in col_of:
                 continue
+            tot = sum(n for _, n, _ in offers)
+            delivered = received[:, col_of[carrier]].sum()
+            r = o_reads[:, col_of[carrier]]
+            readers = np.flatnonzero(r > 0)
             for p, n, a in offers:
-                share = r[readers] * (n / tot)
-                out["offer_reads"][readers, p] += share
+                out["alliance_fees"][p, carrier] += n * delivered * a.fee_per_offer
+                if readers.size == 0:
+                    continue
+                out["offer_reads"][readers, p] += r[readers] * (n / tot)
                 st.awareness[readers, p] = 1
                 st.t_alliance[readers, p] = t
                 if cfg.alliances.trust_transfer_enabled:
@@ -559,39 +558,35 @@ class TrafficModel(mesa.Model):
                                                                a.trust_transfer)
                 st.coupon[readers, p] = a.coupon_value
                 st.coupon_day[readers, p] = t
-                out["alliance_fees"][p, carrier] += n * received[:, carrier].sum() * a.fee_per_offer
-        # group activity
-        for b in range(B):
+        # group activity: decays toward its floor, content and partner novelty lift it, spam lowers it
+        for j, b in enumerate(cols):
             if self.group_counts[b].size == 0:
                 continue
-            g = st.group[:, b]
+            g = group[:, j]
             inpool = g >= 0
             G = self.group_counts[b].size
-            cr = np.bincount(g[inpool], c_reads[inpool, b], G)
-            qr = np.bincount(g[inpool], q_reads[inpool, b], G)
-            orr = np.bincount(g[inpool], o_reads[inpool, b], G)
-            # partner offers from another category are novel value for the carrier's groups (S12)
-            offers = offers_for.get(b, [])
+            offers = offers_for.get(int(b), [])
             novelty = float(np.mean([a.novelty if self.b_cat[p] != self.b_cat[b] else 0.0
                                      for p, _, a in offers])) if offers else 0.0
             self.group_activity[b] = pools.update_activity(
-                self.group_activity[b], self.group_counts[b], cr, qr, orr, decay=pc.activity_decay,
-                floor=pc.activity_floor, boost=act_boost, from_content=pc.activity_from_content,
-                from_spam=pc.activity_from_spam, novelty=novelty)
+                self.group_activity[b], self.group_counts[b], np.bincount(g[inpool], c_reads[inpool, j], G),
+                np.bincount(g[inpool], q_reads[inpool, j], G), np.bincount(g[inpool], o_reads[inpool, j], G),
+                decay=pc.activity_decay, floor=pc.activity_floor, boost=act_boost,
+                from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
         # tiers, mutes, exits (members only)
-        allm = st.tier > 0
-        new_tier = pools.transitions(st.tier, c_reads, st.irritation, u_tier, tier_up[None, :], pc.tier_down_rate)
-        st.tier[allm] = new_tier[allm]
-        was_muted = st.muted & allm
-        p_mute = pools.mute_probability(st.irritation, st.annoyance[:, None], pc.mute_rate, pc.mute_threshold)
-        mute_now = member & (u_mute < p_mute)
-        exit_now = was_muted & (u_mute < f32(pc.exit_rate_muted))
-        st.muted |= mute_now
-        out["mutes"] = mute_now.sum(axis=0).astype(float)
-        out["exits"] = exit_now.sum(axis=0).astype(float)
-        for b in np.flatnonzero(exit_now.any(axis=0)):
-            self._leave(np.flatnonzero(exit_now[:, b]), int(b))
-        out["own_reads"] = own_reads
+        allm = tier > 0
+        new_tier = pools.transitions(tier, c_reads, irritation, u_tier[:, cols], tier_up, pc.tier_down_rate)
+        tier = np.where(allm, new_tier, tier)
+        st.tier[:, cols] = tier
+        was_muted = muted & allm
+        p_mute = pools.mute_probability(irritation, st.annoyance[:, None], pc.mute_rate, pc.mute_threshold)
+        mute_now = member & (u_mute[:, cols] < p_mute)
+        exit_now = was_muted & (u_mute[:, cols] < f32(pc.exit_rate_muted))
+        st.muted[:, cols] = muted | mute_now
+        out["mutes"][cols] = mute_now.sum(axis=0)
+        out["exits"][cols] = exit_now.sum(axis=0)
+        for j in np.flatnonzero(exit_now.any(axis=0)):
+            self._leave(np.flatnonzero(exit_now[:, j]), int(cols[j]))
         return out
 
     def _leave(self, who: np.ndarray, b: int) -> None:
