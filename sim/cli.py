@@ -1,84 +1,193 @@
-"""Command line: ``sim demo`` runs the baseline market and prints its summary table.
+"""Command line ``sim``: run scenario files and write comparative reports.
 
-(The scenario workflow — ``sim run FILE`` with comparative reports — is issue 2/6.)
+    sim run FILE [--out DIR] [--lang en|zh] [--set key.path=value ...] [--replications N]
+                 [--workers N] [--quick]
+    sim check FILE        validate only
+    sim list              built-in scenarios and their questions
+    sim schema            JSON Schema for scenario files (editor completion and validation)
+    sim demo              the baseline scenario (what ``make demo`` runs)
+
+A user error (bad file, bad value) exits with status 2 and one line naming the file, the key
+and the line; nothing is written. Reports are written to a temporary folder and moved into
+place only when complete; Ctrl-C leaves no partial report.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import tempfile
+import sys
 import time
 from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-app = typer.Typer(add_completion=False, help="Public vs private traffic simulation (公域 vs 私域流量).")
-console = Console(width=160)  # wide enough for the summary table when output is piped
+from .config import ConfigError
+from .graph import GraphFileError
+from .scenario import UserError
 
-SUMMARY_COLUMNS = [
-    ("brand", "brand", "{}"), ("strategy", "strategy", "{}"), ("cac_public", "CAC", "{:.0f}"),
-    ("pool_members_tier1", "tier 1", "{:.0f}"), ("pool_members_tier2", "tier 2", "{:.0f}"),
-    ("pool_members_tier3", "tier 3", "{:.0f}"), ("repurchase_rate_365", "repurchase", "{:.0%}"),
-    ("profit_share_existing", "profit existing", "{:.0%}"), ("profit", "profit (RMB)", "{:,.0f}"),
-]
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Public vs private traffic simulation (公域 vs 私域流量).")
+console = Console(width=160)  # wide enough for tables when output is piped
+err_console = Console(stderr=True, width=160)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO_DIR = ROOT / "scenarios"
+SCHEMA_PATH = ROOT / "schema" / "scenario.schema.json"
 
 
-def _fmt(fmt: str, v: object) -> str:
-    try:
-        if v != v:  # NaN
-            return "–"
-        return fmt.format(v)
-    except (TypeError, ValueError):
-        return str(v)
+def _fail(exc: Exception) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    raise typer.Exit(2)
+
+
+def resolve_file(name: str) -> Path:
+    """A scenario path, or the name of a built-in scenario (``baseline``)."""
+    p = Path(name)
+    if p.exists() or p.suffix in (".yaml", ".yml"):
+        return p
+    builtin = SCENARIO_DIR / f"{name}.yaml"
+    return builtin if builtin.exists() else p
+
+
+def builtin_scenarios() -> list[Path]:
+    return sorted(SCENARIO_DIR.glob("*.yaml"))
 
 
 @app.command()
-def demo(out: Path = typer.Option(Path("reports/demo"), help="Output folder"),
-         seed: int = typer.Option(1, help="Random seed"),
-         days: int = typer.Option(365, help="Reported days")) -> None:
-    """Run the default market for a year and print each brand's CAC, pool tiers, repurchase and profit."""
-    import sim
+def run(file: str = typer.Argument(..., help="Scenario file, or the name of a built-in scenario"),
+        out: Path | None = typer.Option(None, help="Output folder (default reports/<scenario>)"),
+        lang: str | None = typer.Option(None, help="Report language: en or zh"),
+        set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value (repeatable)"),
+        replications: int | None = typer.Option(None, min=1, help="Replications per arm"),
+        workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
+        quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale) and replications")) -> None:
+    """Run every arm of a scenario and write the comparative report."""
+    from .report import write_report
+    from .runner import run_scenario
+    from .scenario import load_scenario, parse_set
 
+    try:
+        sc = load_scenario(resolve_file(file), overrides=parse_set(set_), quick=quick, replications=replications)
+        if lang is not None and lang not in ("en", "zh"):
+            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+    except (UserError, ConfigError, GraphFileError) as exc:
+        _fail(exc)
+        return
+    language = lang or sc.lang
+    target = out or Path("reports") / sc.name
+    n_workers = workers or os.cpu_count() or 1
+    total = len(sc.arms) * sc.replications
     t0 = time.perf_counter()
-    res = sim.run(sim.default_config(), seed=seed, days=days)
-    elapsed = time.perf_counter() - t0
-    table = Table(title=f"Baseline market: {days} days, seed {seed} ({elapsed:.1f} s)")
-    for _, label, _ in SUMMARY_COLUMNS:
-        table.add_column(label, justify="left" if label in ("brand", "strategy") else "right")
-    for _, row in res.summary.iterrows():
-        table.add_row(*[_fmt(f, row[k]) for k, _, f in SUMMARY_COLUMNS])
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("eta"), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            task = progress.add_task(f"{sc.name}: runs", total=total)
+            results = run_scenario(sc, workers=min(n_workers, total),
+                                   progress=lambda r: progress.advance(task))
+        path = write_report(sc, results, target, language, time.perf_counter() - t0)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: no report written")
+        raise typer.Exit(130) from None
+    console.print(f"Report: {(path / 'index.html').resolve()}")
+
+
+@app.command()
+def check(file: str = typer.Argument(..., help="Scenario file, or the name of a built-in scenario"),
+          set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value")) -> None:
+    """Validate a scenario file without running it."""
+    from .scenario import load_scenario, parse_set
+
+    try:
+        sc = load_scenario(resolve_file(file), overrides=parse_set(set_))
+    except (UserError, ConfigError, GraphFileError) as exc:
+        _fail(exc)
+        return
+    console.print(f"{sc.path}: ok — {len(sc.arms)} arms ({', '.join(sc.arms)}), reference {sc.reference}, "
+                  f"{sc.replications} replications × {sc.days} days, {sc.base.population.agents:,} consumers")
+
+
+@app.command("list")
+def list_() -> None:
+    """Built-in scenarios and the question each answers."""
+    from .scenario import read_yaml
+
+    table = Table(title="Built-in scenarios (sim run NAME)")
+    table.add_column("name")
+    table.add_column("question")
+    table.add_column("问题")
+    for p in builtin_scenarios():
+        data, _ = read_yaml(p)
+        q = data.get("question", {}) if isinstance(data, dict) else {}
+        q = q if isinstance(q, dict) else {"en": q}
+        table.add_row(p.stem, q.get("en", ""), q.get("zh", ""))
     console.print(table)
-    # write atomically: a temporary folder beside the target, then rename into place
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    res.summary.to_csv(tmp / "summary.csv", index=False)
-    res.daily.to_parquet(tmp / "daily.parquet", index=False)
-    res.ledger.to_parquet(tmp / "ledger.parquet", index=False)
-    (tmp / "config.json").write_text(res.config.model_dump_json(indent=2), encoding="utf-8")
-    if out.exists():
-        old = out.with_name(f".{out.name}-old-{os.getpid()}")
-        out.rename(old)
-        tmp.rename(out)
-        _rmtree(old)
+
+
+@app.command()
+def schema(out: Path | None = typer.Option(None, help="Write to this file (default: print)")) -> None:
+    """JSON Schema of scenario files, for editors (VS Code YAML) to complete and validate."""
+    text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        console.print(f"Schema: {out}")
     else:
-        tmp.rename(out)
-    console.print(f"Output: {out.resolve()}")
+        sys.stdout.write(text + "\n")
 
 
-def _rmtree(p: Path) -> None:
-    import shutil
+def scenario_schema() -> dict:
+    """The scenario file's schema; ``base`` and arms accept the configuration tree (nested or dotted keys)."""
+    from .config import SimConfig
+    from .scenario import ScenarioFile
 
-    shutil.rmtree(p, ignore_errors=True)
+    top = ScenarioFile.model_json_schema()
+    cfg = SimConfig.model_json_schema()
+    defs = dict(top.pop("$defs", {}))
+    defs.update(cfg.pop("$defs", {}))
+
+    def partial(node: object) -> None:
+        if isinstance(node, dict):
+            node.pop("required", None)
+            for v in node.values():
+                partial(v)
+        elif isinstance(node, list):
+            for v in node:
+                partial(v)
+
+    partial(defs)
+    partial(cfg)
+    cfg["title"] = "Overrides of the market configuration"
+    cfg["patternProperties"] = {r"^[A-Za-z_]+(\.[A-Za-z0-9_]+)+$": {"description": "a dotted configuration path"}}
+    defs["MarketOverrides"] = cfg
+    top["properties"]["base"] = {"$ref": "#/$defs/MarketOverrides"}
+    top["properties"]["arms"] = {"type": "object", "minProperties": 1,
+                                 "additionalProperties": {"anyOf": [{"$ref": "#/$defs/MarketOverrides"},
+                                                                    {"type": "null"}]}}
+    top["$defs"] = defs
+    top["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    top["title"] = "traffic-sim scenario"
+    return top
+
+
+@app.command()
+def demo(out: Path = typer.Option(Path("reports/baseline"), help="Output folder"),
+         workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
+         quick: bool = typer.Option(False, "--quick", help="Fewer agents and replications")) -> None:
+    """Run the built-in baseline scenario and print where its report is."""
+    run(file="baseline", out=out, lang=None, set_=[], replications=None, workers=workers, quick=quick)
 
 
 @app.command()
 def version() -> None:
     """Print the package version."""
-    import sim
+    from . import __version__
 
-    console.print(sim.__version__)
+    console.print(__version__)
 
 
 if __name__ == "__main__":

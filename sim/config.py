@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -662,38 +662,59 @@ def get_path(cfg: SimConfig | dict[str, Any], path: str) -> Any:
     return cur
 
 
+def _container(walked: list[str]) -> tuple[str, type[BaseModel] | None]:
+    """What the node at a path is: ("model", cls), ("dict", value cls), ("list", item cls) or ("value", None)."""
+    kind: str = "model"
+    cls: Any = SimConfig
+    for part in walked:
+        if kind in ("dict", "list"):
+            kind = "model" if cls is not None else "value"
+            continue
+        field = cls.model_fields.get(part) if cls is not None else None
+        if field is None:
+            return "value", None
+        ann = field.annotation
+        origin = get_origin(ann)
+        if origin is dict:
+            kind, cls = "dict", _inner_model(get_args(ann)[1])
+        elif origin is list:
+            kind, cls = "list", _inner_model(get_args(ann)[0])
+        else:
+            cls = _inner_model(ann)
+            kind = "model" if cls is not None else "value"
+    return kind, cls
+
+
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     cur: Any = data
     walked: list[str] = []
     for i, part in enumerate(parts):
         last = i == len(parts) - 1
+        where = ".".join(walked) or "the configuration"
         if isinstance(cur, list):
             if not part.lstrip("-").isdigit():
-                raise ConfigError(path, f"{'.'.join(walked) or 'root'} is a list: use an index, not {part!r}")
+                raise ConfigError(path, f"{where} is a list: use an index, not {part!r}")
             idx = int(part)
             if not -len(cur) <= idx < len(cur):
-                raise ConfigError(path, f"index {idx} out of range ({len(cur)} items in {'.'.join(walked)})")
+                raise ConfigError(path, f"index {idx} out of range ({len(cur)} items in {where})")
             if last:
                 cur[idx] = value
             else:
                 cur = cur[idx]
         elif isinstance(cur, dict):
             if part not in cur:
-                # dict-valued nodes (strategies, modes) may gain keys; model nodes may not
-                node = _resolve_node(SimConfig, tuple(walked), data)
-                if node is not None and walked and part not in node.model_fields:
-                    raise ConfigError(path, f"unknown key {part!r}{_suggest(part, list(node.model_fields))}")
-                if node is not None and not walked and part not in SimConfig.model_fields:
-                    raise ConfigError(path, f"unknown key {part!r}{_suggest(part, list(SimConfig.model_fields))}")
-                if not last:
+                kind, cls = _container(walked)
+                if kind == "model" and cls is not None and part not in cls.model_fields:
+                    raise ConfigError(path, f"unknown key {part!r}{_suggest(part, list(cls.model_fields))}")
+                if not last:  # a new entry of a dict-valued section (strategies, modes)
                     cur[part] = {}
             if last:
                 cur[part] = value
             else:
                 cur = cur[part]
         else:
-            raise ConfigError(path, f"{'.'.join(walked)} is a value, not a section")
+            raise ConfigError(path, f"{where} is a value, not a section")
         walked.append(part)
 
 

@@ -45,3 +45,11 @@ def test_every_leaf_parameter_is_documented():
         assert field.description, f"{path} has no description"
         extra = field.json_schema_extra or {}
         assert "unit" in extra, f"{path} has no unit"
+
+
+def test_dict_sections_accept_new_entries_but_models_do_not():
+    cfg = with_overrides(sim.default_config(), {"strategies.focal_pool": {"run_pool": True, "push_per_day": 1.0},
+                                                "private.modes.vip.capacity": 50})
+    assert cfg.strategies["focal_pool"].run_pool and cfg.private.modes["vip"].capacity == 50
+    with pytest.raises(ConfigError, match="unknown key 'pushes'"):
+        with_overrides(sim.default_config(), {"strategies.hybrid.pushes": 2})

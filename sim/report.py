@@ -1,0 +1,466 @@
+"""The comparative scenario report: KPIs with confidence intervals, paired differences, charts.
+
+Outputs (in a folder, written to a temporary folder first and moved into place whole):
+``index.html`` (opens offline: ``plotly.min.js`` is written beside it), ``summary.csv``
+(per arm and KPI: mean, CI, paired difference from the reference and its CI),
+``kpis.csv`` (per run), ``runs/<arm>_rep<k>.parquet`` (daily series), ``config/<arm>.yaml``
+(the resolved configuration of each arm) and ``provenance.json``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.offline as po
+import yaml
+from plotly.subplots import make_subplots
+from scipy import stats
+
+from .choice import CHANNELS
+from .i18n import tr
+from .runner import ArmRun
+from .scenario import Scenario
+
+KPIS = ["profit", "npv", "revenue", "cac_public", "new_customers", "repurchase_rate_365", "profit_share_existing",
+        "pool_members", "pool_active", "reads_per_member", "orders_per_member", "wasted_share", "market_share"]
+PERCENT = {"repurchase_rate_365", "profit_share_existing", "wasted_share", "market_share"}
+COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
+
+
+# ------------------------------------------------------------------------------ statistics
+
+
+def mean_ci(values: Iterable[float], level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and t-based confidence interval; NaNs dropped; (nan, nan, nan) if empty."""
+    v = np.asarray([x for x in values if x is not None and not (isinstance(x, float) and math.isnan(x))], float)
+    if v.size == 0:
+        return (math.nan, math.nan, math.nan)
+    m = float(v.mean())
+    if v.size < 2:
+        return (m, math.nan, math.nan)
+    half = float(stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
+    return (m, m - half, m + half)
+
+
+def focal_kpis(run: ArmRun, focal: int) -> dict[str, float]:
+    """KPIs of the focal brand in one run."""
+    s = run.summary.set_index("brand_id").loc[focal]
+    d = run.daily
+    f = d[(d["entity_type"] == "brand") & (d["brand_id"] == focal)]
+    valid = f["impressions_valid"].sum()
+    member_days = f["pool_members"].sum()
+    last = f.iloc[-1]
+    return {
+        "profit": float(f["profit"].sum()), "npv": float(s["npv"]), "revenue": float(f["revenue"].sum()),
+        "cac_public": float(s["cac_public"]), "new_customers": float(f["new_customers"].sum()),
+        "repurchase_rate_365": float(s["repurchase_rate_365"]),
+        "profit_share_existing": float(s["profit_share_existing"]),
+        "pool_members": float(last["pool_members"]), "pool_active": float(last["pool_active"]),
+        "reads_per_member": float(f["messages_read"].sum() / member_days) if member_days > 0 else math.nan,
+        "orders_per_member": float(f["orders_private"].sum() / member_days) if member_days > 0 else math.nan,
+        "wasted_share": float(f["impressions_wasted"].sum() / valid) if valid > 0 else math.nan,
+        "market_share": float(s["market_share"]),
+    }
+
+
+def kpi_table(results: dict[str, list[ArmRun]], focal_of: dict[str, int]) -> pd.DataFrame:
+    rows = [{"arm": arm, "replication": r.replication, **focal_kpis(r, focal_of[arm])}
+            for arm, runs in results.items() for r in runs]
+    return pd.DataFrame(rows)
+
+
+def summary_table(kpis: pd.DataFrame, reference_of: Callable[[str], str | None]) -> pd.DataFrame:
+    """Per arm and KPI: mean and CI; paired difference from the arm's reference and its CI."""
+    by_arm = {arm: g.set_index("replication") for arm, g in kpis.groupby("arm", sort=False)}
+    out = []
+    for arm, g in by_arm.items():
+        ref_arm = reference_of(arm)
+        for k in KPIS:
+            m, lo, hi = mean_ci(g[k])
+            if ref_arm is None:
+                dm = dlo = dhi = math.nan
+            else:
+                dm, dlo, dhi = mean_ci((g[k] - by_arm[ref_arm][k]).dropna())
+            out.append({"arm": arm, "kpi": k, "compared_with": ref_arm, "mean": m, "ci_low": lo, "ci_high": hi,
+                        "diff_mean": dm, "diff_ci_low": dlo, "diff_ci_high": dhi, "n": int(g[k].notna().sum())})
+    return pd.DataFrame(out)
+
+
+def series(results: dict[str, list[ArmRun]], focal_of: dict[str, int], column: str, *, platform: bool = False
+           ) -> dict[str, pd.DataFrame]:
+    """Per arm: day x replication matrix of a daily column (the arm's focal brand's, or summed over platforms)."""
+    out = {}
+    for arm, runs in results.items():
+        cols = {}
+        for r in runs:
+            d = r.daily
+            if platform:
+                s = d[d["entity_type"] == "platform"].groupby("day")[column].sum()
+            else:
+                s = d[(d["entity_type"] == "brand") & (d["brand_id"] == focal_of[arm])].set_index("day")[column]
+            cols[r.replication] = s
+        out[arm] = pd.DataFrame(cols)
+    return out
+
+
+def payback_day(results: dict[str, list[ArmRun]], focal_of: dict[str, int], arm: str, reference: str) -> float:
+    """First day from which the mean paired difference in cumulative focal profit stays above zero."""
+    prof = series(results, focal_of, "profit")
+    diff = (prof[arm].cumsum() - prof[reference].cumsum()).mean(axis=1)
+    below = np.flatnonzero(diff.to_numpy() <= 0)
+    if below.size == 0:
+        return float(diff.index[0])
+    if below[-1] + 1 >= len(diff):
+        return math.nan
+    return float(diff.index[below[-1] + 1])
+
+
+def market_cac(results: dict[str, list[ArmRun]], arm: str, window: int = 90) -> tuple[float, float]:
+    """Market-level CAC (total public spend / total new paid customers) in the first and last window days."""
+    first, last = [], []
+    for r in results[arm]:
+        b = r.daily[r.daily["entity_type"] == "brand"]
+        dmax = b["day"].max()
+        for sel, acc in ((b["day"] <= window, first), (b["day"] > dmax - window, last)):
+            x = b[sel]
+            n = x["new_customers_paid"].sum()
+            acc.append(x["ad_spend"].sum() / n if n > 0 else math.nan)
+    return float(np.nanmean(first)), float(np.nanmean(last))
+
+
+# ------------------------------------------------------------------------------ words
+
+
+def _money(x: float) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.0f}"
+
+
+def _fmt(kpi: str, x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if kpi in PERCENT:
+        return f"{x:.1%}"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:,.2f}"
+
+
+def profit_components(results: dict[str, list[ArmRun]], focal_of: dict[str, int], arm: str, reference: str
+                      ) -> dict[str, float]:
+    """Mean paired difference in the focal brand's profit, split by ledger line (signed: + raises profit)."""
+    def tot(runs: list[ArmRun]) -> pd.DataFrame:
+        rows = []
+        for r in runs:
+            focal = focal_of[r.arm]
+            f = r.daily[(r.daily["entity_type"] == "brand") & (r.daily["brand_id"] == focal)]
+            s = f.sum(numeric_only=True)
+            rows.append({"c_revenue": s["revenue"], "c_ads": -s["costs_ads"],
+                         "c_private": -(s["costs_wages"] + s["costs_content"] + s["costs_incentives"]),
+                         "c_goods": -(s["costs_cogs"] + s["costs_commission"]),
+                         "c_other": s["alliance_fee_income"] - s["costs_referral"] - s["costs_alliance_fees"]})
+        return pd.DataFrame(rows)
+
+    d = tot(results[arm]) - tot(results[reference])
+    return d.mean().to_dict()
+
+
+def focal_brands(sc: Scenario) -> dict[str, int]:
+    """Each arm's focal brand (arms may compare different brands, e.g. furniture and snacks)."""
+    return {arm: cfg.market.focal_brand for arm, cfg in sc.arms.items()}
+
+
+def _clear(lo: float, hi: float) -> bool:
+    return not (math.isnan(lo) or math.isnan(hi)) and (lo > 0 or hi < 0)
+
+
+def executive_summary(sc: Scenario, results: dict[str, list[ArmRun]], table: pd.DataFrame, lang: str
+                      ) -> list[str]:
+    """Sentences: which arm wins on 12-month profit, by how much, how confident, and the main driver."""
+    focal_of = focal_brands(sc)
+    ref = sc.reference
+    n = sc.replications
+    prof = table[table["kpi"] == "profit"].set_index("arm")
+    main = [a for a in sc.arms if sc.reference_of(a) in (None, ref)]
+    winner = str(prof.loc[main, "mean"].idxmax())
+    out = []
+    if winner != ref:
+        row = prof.loc[winner]
+        out.append(tr(lang, "wins", winner=winner, ref=ref, diff=_money(row["diff_mean"]),
+                      lo=_money(row["diff_ci_low"]), hi=_money(row["diff_ci_high"])))
+        other = winner
+    else:
+        others = [a for a in main if a != ref]
+        if not others:
+            return [tr(lang, "wins", winner=ref, ref=ref, diff="0", lo="–", hi="–")]
+        other = str(prof.loc[others, "mean"].idxmax())
+        row = prof.loc[other]
+        out.append(tr(lang, "ref_wins", ref=ref, other=other, diff=_money(-row["diff_mean"]),
+                      lo=_money(-row["diff_ci_high"]), hi=_money(-row["diff_ci_low"])))
+    out.append(tr(lang, "confident" if _clear(row["diff_ci_low"], row["diff_ci_high"]) else "not_confident", n=n))
+    comps = profit_components(results, focal_of, other, ref)
+    key = max(comps, key=lambda k: abs(comps[k]))
+    sign = "+" if comps[key] >= 0 else "−"
+    out.append(tr(lang, "driver", component=tr(lang, key), amount=f"{sign}{abs(comps[key]):,.0f}"))
+    c0, c1 = market_cac(results, winner)
+    rr = table[(table["kpi"] == "repurchase_rate_365") & (table["arm"] == winner)]["mean"]
+    out.append(tr(lang, "context", ratio=f"{c1 / c0:.1f}" if c0 and not math.isnan(c0) else "–", winner=winner,
+                  rep=_fmt("repurchase_rate_365", float(rr.iloc[0]) if len(rr) else math.nan)))
+    for arm in sc.arms:
+        pair = sc.reference_of(arm)
+        if pair is None:
+            continue
+        if arm not in main:
+            r = prof.loc[arm]
+            verdict = tr(lang, "clear" if _clear(r["diff_ci_low"], r["diff_ci_high"]) else "unclear")
+            out.append(tr(lang, "pair", arm=arm, ref=pair, diff=_money(r["diff_mean"]), lo=_money(r["diff_ci_low"]),
+                          hi=_money(r["diff_ci_high"]), verdict=verdict))
+        day = payback_day(results, focal_of, arm, pair)
+        out.append(tr(lang, "no_payback", arm=arm, ref=pair) if math.isnan(day)
+                   else tr(lang, "payback", arm=arm, ref=pair, day=int(day)))
+    return out
+
+
+# ------------------------------------------------------------------------------ charts
+
+
+def _band(fig: go.Figure, m: pd.DataFrame, name: str, color: str, row: int | None = None, col: int | None = None,
+          show: bool = True, smooth: int = 1) -> None:
+    if smooth > 1:
+        m = m.rolling(smooth, min_periods=1).mean()
+    x = m.index.to_numpy()
+    mean = m.mean(axis=1)
+    n = m.notna().sum(axis=1).clip(lower=1)
+    half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * m.std(axis=1, ddof=1).fillna(0) / np.sqrt(n)
+    kw = {"row": row, "col": col} if row else {}
+    fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[mean + half, (mean - half)[::-1]], fill="toself",
+                             fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip", showlegend=False,
+                             legendgroup=name), **kw)
+    fig.add_trace(go.Scatter(x=x, y=mean, name=name, line={"color": color}, legendgroup=name, showlegend=show), **kw)
+
+
+def charts(sc: Scenario, results: dict[str, list[ArmRun]], kpis: pd.DataFrame, lang: str
+           ) -> list[tuple[str, str, go.Figure]]:
+    focal = focal_brands(sc)
+    arms = list(sc.arms)
+    color = {a: COLORS[i % len(COLORS)] for i, a in enumerate(arms)}
+    figs = []
+    # 1. CPM and CAC
+    f1 = make_subplots(rows=1, cols=2, subplot_titles=(tr(lang, "cpm"), tr(lang, "cac")))
+    rev = series(results, None, "ad_revenue", platform=True)
+    imp = series(results, None, "impressions", platform=True)
+    spend = series(results, focal, "ad_spend")
+    newp = series(results, focal, "new_customers_paid")
+    for a in arms:
+        cpm = (rev[a].rolling(7, min_periods=1).sum() / imp[a].rolling(7, min_periods=1).sum() * 1000)
+        _band(f1, cpm, a, color[a], 1, 1, True)
+        cac = spend[a].rolling(30, min_periods=7).sum() / newp[a].rolling(30, min_periods=7).sum().replace(0, np.nan)
+        _band(f1, cac, a, color[a], 1, 2, False)
+    figs.append(("ch_cpm_cac", "ch_cpm_cac_cap", f1))
+    # 2. new customers by channel
+    f2 = go.Figure()
+    for a in arms:
+        vals, errs = [], []
+        for c in CHANNELS:
+            tot = series(results, focal, f"new_customers_{c}")[a].sum(axis=0)
+            m, lo, hi = mean_ci(tot)
+            vals.append(m)
+            errs.append(0 if math.isnan(hi) else hi - m)
+        f2.add_trace(go.Bar(name=a, x=[tr(lang, c) for c in CHANNELS], y=vals, marker_color=color[a],
+                            error_y={"type": "data", "array": errs}))
+    f2.update_layout(barmode="group")
+    figs.append(("ch_new", "ch_new_cap", f2))
+    # 3. pool members by tier and activity
+    f3 = make_subplots(rows=1, cols=4, subplot_titles=tuple(tr(lang, k) for k in ("tier1", "tier2", "tier3",
+                                                                                   "active")))
+    for a in arms:
+        for j, colname in enumerate(("pool_members_tier1", "pool_members_tier2", "pool_members_tier3",
+                                     "pool_active"), start=1):
+            _band(f3, series(results, focal, colname)[a], a, color[a], 1, j, j == 1)
+    figs.append(("ch_pool", "ch_pool_cap", f3))
+    # 4. profit and cash
+    f4 = make_subplots(rows=1, cols=2, subplot_titles=(tr(lang, "cum_profit"), tr(lang, "cash")))
+    prof = series(results, focal, "profit")
+    cash = series(results, focal, "cash")
+    for a in arms:
+        _band(f4, prof[a].cumsum(), a, color[a], 1, 1, True)
+        _band(f4, cash[a], a, color[a], 1, 2, False)
+    figs.append(("ch_profit", "ch_profit_cap", f4))
+    # 5. repurchase and profit share from existing customers
+    f5 = go.Figure()
+    for a in arms:
+        g = kpis[kpis["arm"] == a]
+        ys, es = [], []
+        for k in ("repurchase_rate_365", "profit_share_existing"):
+            m, lo, hi = mean_ci(g[k])
+            ys.append(m)
+            es.append(0 if math.isnan(hi) else hi - m)
+        f5.add_trace(go.Bar(name=a, x=[tr(lang, "repurchase_rate_365"), tr(lang, "profit_share_existing")], y=ys,
+                            marker_color=color[a], error_y={"type": "data", "array": es}))
+    f5.update_layout(barmode="group", yaxis={"tickformat": ".0%"})
+    figs.append(("ch_repurchase", "ch_repurchase_cap", f5))
+    # 6. wasted impressions
+    f6 = go.Figure()
+    wasted = series(results, focal, "impressions_wasted")
+    valid = series(results, focal, "impressions_valid")
+    for a in arms:
+        share = wasted[a].rolling(7, min_periods=1).sum() / valid[a].rolling(7, min_periods=1).sum().replace(0, np.nan)
+        _band(f6, share, a, color[a])
+    f6.update_layout(yaxis={"tickformat": ".0%"})
+    figs.append(("ch_wasted", "ch_wasted_cap", f6))
+    for _, _, f in figs:
+        f.update_layout(height=420, margin={"l": 50, "r": 20, "t": 50, "b": 40}, template="plotly_white",
+                        legend={"orientation": "h", "y": -0.15})
+    return figs
+
+
+# ------------------------------------------------------------------------------ HTML
+
+
+CSS = """body{font-family:-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;max-width:1200px;
+margin:2em auto;padding:0 1em;color:#222}h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0;
+font-size:.92em}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right}th:first-child,td:first-child{
+text-align:left}.summary{background:#f6f8fa;border-left:4px solid #1f77b4;padding:.6em 1em}.caption{color:#555;
+font-size:.9em}.chart{margin:1.5em 0}"""
+
+
+def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: list[tuple[str, str, go.Figure]],
+                provenance: dict[str, Any], lang: str) -> str:
+    e = html.escape
+    arms = list(sc.arms)
+    q = sc.question.get(lang) or sc.question.get("en", "")
+    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+             f"<title>{e(sc.name)} – {e(tr(lang, 'title'))}</title><style>{CSS}</style>",
+             "<script src=\"plotly.min.js\"></script></head><body>",
+             f"<h1>{e(sc.name)}</h1><p><b>{e(tr(lang, 'question'))}:</b> {e(q)}</p>",
+             f"<p>{e(tr(lang, 'reference'))}: <b>{e(sc.reference)}</b> · {e(tr(lang, 'replications'))}: "
+             f"{sc.replications} · {e(tr(lang, 'days'))}: {sc.days}</p>",
+             f"<h2>{e(tr(lang, 'summary'))}</h2><div class=\"summary\" id=\"executive-summary\">"
+             + "".join(f"<p>{e(s)}</p>" for s in summary) + "</div>",
+             f"<h2>{e(tr(lang, 'kpis'))}</h2><table id=\"kpi-table\"><tr><th>{e(tr(lang, 'kpi'))}</th>"
+             + "".join(f"<th>{e(a)}</th>" for a in arms) + "</tr>"]
+    t = table.set_index(["kpi", "arm"])
+    for k in KPIS:
+        cells = []
+        for a in arms:
+            r = t.loc[(k, a)]
+            ci = "" if math.isnan(r["ci_low"]) else (
+                f"<br><small>[{_fmt(k, r['ci_low'])}, {_fmt(k, r['ci_high'])}]</small>")
+            cells.append(f"<td>{_fmt(k, r['mean'])}{ci}</td>")
+        parts.append(f"<tr><td>{e(tr(lang, k))}</td>{''.join(cells)}</tr>")
+    parts.append("</table>")
+    others = [a for a in arms if a != sc.reference]
+    if others:
+        parts.append(f"<h2>{e(tr(lang, 'diffs'))}</h2><table id=\"diff-table\"><tr><th>{e(tr(lang, 'kpi'))}</th>"
+                     + "".join(f"<th>{e(a)} − {e(sc.reference_of(a) or '')}</th>" for a in others) + "</tr>")
+        for k in KPIS:
+            cells = []
+            for a in others:
+                r = t.loc[(k, a)]
+                ci = "" if math.isnan(r["diff_ci_low"]) else (
+                    f"<br><small>[{_fmt(k, r['diff_ci_low'])}, {_fmt(k, r['diff_ci_high'])}]</small>")
+                cells.append(f"<td>{_fmt(k, r['diff_mean'])}{ci}</td>")
+            parts.append(f"<tr><td>{e(tr(lang, k))}</td>{''.join(cells)}</tr>")
+        parts.append("</table>")
+    parts.append(f"<h2>{e(tr(lang, 'charts'))}</h2>")
+    for i, (title, caption, fig) in enumerate(figs):
+        div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{i}", default_height="420px",
+                          config={"displaylogo": False})
+        parts.append(f"<div class=\"chart\"><h3>{e(tr(lang, title))}</h3>{div}"
+                     f"<p class=\"caption\">{e(tr(lang, caption))}</p></div>")
+    parts.append(f"<h2>{e(tr(lang, 'limitations'))}</h2><p>{e(tr(lang, 'limits'))}</p>")
+    parts.append(f"<h2>{e(tr(lang, 'provenance'))}</h2><table>")
+    for key, label in (("version", "prov_version"), ("git_commit", "prov_commit"), ("seeds", "prov_seeds"),
+                       ("command", "prov_command"), ("seconds", "prov_time")):
+        parts.append(f"<tr><td>{e(tr(lang, label))}</td><td>{e(str(provenance.get(key, '')))}</td></tr>")
+    parts.append("</table></body></html>")
+    return "\n".join(parts)
+
+
+# ------------------------------------------------------------------------------ writing
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang: str, seconds: float,
+                 command: list[str] | None = None) -> Path:
+    """Write the whole report to a temporary folder beside ``out``, then move it into place."""
+    from . import __version__
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the report is an ordinary folder
+    try:
+        kpis = kpi_table(results, focal_brands(sc))
+        table = summary_table(kpis, sc.reference_of)
+        summary = executive_summary(sc, results, table, lang)
+        figs = charts(sc, results, kpis, lang)
+        provenance = {
+            "scenario": sc.name, "file": str(sc.path) if sc.path else None, "version": __version__,
+            "git_commit": git_commit(), "python": sys.version.split()[0],
+            "seeds": f"SeedSequence([{sc.seed}, k]) for k in 0..{sc.replications - 1}",
+            "base_seed": sc.seed, "replications": sc.replications, "days": sc.days, "quick": sc.quick,
+            "overrides": sc.overrides, "command": " ".join(command or sys.argv),
+            "seconds": round(seconds, 2),
+            "run_seconds": {f"{r.arm}/{r.replication}": round(r.seconds, 3) for rs in results.values() for r in rs},
+        }
+        (tmp / "plotly.min.js").write_text(po.get_plotlyjs(), encoding="utf-8")
+        (tmp / "index.html").write_text(render_html(sc, table, summary, figs, provenance, lang), encoding="utf-8")
+        table.to_csv(tmp / "summary.csv", index=False)
+        kpis.to_csv(tmp / "kpis.csv", index=False)
+        (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False), encoding="utf-8")
+        (tmp / "config").mkdir()
+        (tmp / "config" / "base.yaml").write_text(
+            yaml.safe_dump(sc.base.model_dump(mode="json"), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        for arm, cfg in sc.arms.items():
+            (tmp / "config" / f"{_safe(arm)}.yaml").write_text(
+                yaml.safe_dump(cfg.model_dump(mode="json"), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (tmp / "runs").mkdir()
+        if sc.daily:
+            for arm, runs in results.items():
+                for r in runs:
+                    r.daily.to_parquet(tmp / "runs" / f"{_safe(arm)}_rep{r.replication}.parquet", index=False)
+        pd.concat([r.summary.assign(arm=arm, replication=r.replication) for arm, rs in results.items() for r in rs]
+                  ).to_parquet(tmp / "runs" / "summaries.parquet", index=False)
+        replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def replace_dir(tmp: Path, out: Path) -> None:
+    """Move a finished folder into place; an existing one is swapped out whole, never half-overwritten."""
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+        os.replace(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, out)
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)

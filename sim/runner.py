@@ -1,0 +1,75 @@
+"""Run a scenario's arms × replications, locally or over a process pool.
+
+Replication k of every arm uses the seed ``SeedSequence([scenario.seed, k])`` and warms up
+on the *base* market, so arms share common random numbers and differences are paired
+(MODEL_BRIEF §9). Results do not depend on the number of workers or their order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .config import SimConfig
+from .metrics import summary_frame
+from .model import TrafficModel
+from .scenario import Scenario
+
+
+@dataclass
+class ArmRun:
+    """One run's outputs kept for the report."""
+
+    arm: str
+    replication: int
+    daily: pd.DataFrame
+    summary: pd.DataFrame
+    seconds: float
+
+
+def run_one(arm: str, k: int, cfg_json: str, base_json: str, seed: int, days: int) -> ArmRun:
+    """One replication of one arm (a top-level function so that worker processes can run it)."""
+    t0 = time.perf_counter()
+    cfg = SimConfig.model_validate_json(cfg_json)
+    base = SimConfig.model_validate_json(base_json)
+    model = TrafficModel(config=cfg, seed=np.random.SeedSequence([seed, k]), base_config=base)
+    for _ in range(days):
+        model.step()
+    daily = model.recorder.frame()
+    summary = summary_frame(model, daily)
+    return ArmRun(arm, k, daily, summary, time.perf_counter() - t0)
+
+
+def run_scenario(sc: Scenario, workers: int = 1, progress: Callable[[ArmRun], None] | None = None
+                 ) -> dict[str, list[ArmRun]]:
+    """All runs of a scenario, grouped by arm and ordered by replication."""
+    base_json = sc.base.model_dump_json()
+    jobs = [(arm, k, cfg.model_dump_json()) for k in range(sc.replications) for arm, cfg in sc.arms.items()]
+    results: dict[str, list[ArmRun]] = {arm: [] for arm in sc.arms}
+    if workers <= 1:
+        for arm, k, cj in jobs:
+            r = run_one(arm, k, cj, base_json, sc.seed, sc.days)
+            results[arm].append(r)
+            if progress:
+                progress(r)
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futs = [pool.submit(run_one, arm, k, cj, base_json, sc.seed, sc.days) for arm, k, cj in jobs]
+            try:
+                for f in as_completed(futs):
+                    r = f.result()
+                    results[r.arm].append(r)
+                    if progress:
+                        progress(r)
+            except BaseException:
+                for f in futs:
+                    f.cancel()
+                raise
+    for arm in results:
+        results[arm].sort(key=lambda r: r.replication)
+    return results

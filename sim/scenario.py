@@ -1,0 +1,316 @@
+"""Scenario files: a base market, named arms (overrides by dotted path), a reference arm.
+
+A scenario file is YAML, read with ``yaml.safe_load`` only (a tag that would build a Python
+object is an error). Keys under ``base`` and each arm are configuration paths, written
+either dotted (``brands.0.strategy: hybrid``) or nested (``fatigue: {tolerance_mean: 10}``).
+Every error names the file, the key path and the line (:class:`UserError`).
+
+Example::
+
+    name: baseline
+    question: {en: "...", zh: "..."}
+    base: {population.agents: 10000}
+    arms:
+      public_only: {brands.0.strategy: public_only}
+      private_cultivate: {brands.0.strategy: private_cultivate}
+    reference: public_only
+    replications: 10
+    days: 365
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .config import ConfigError, SimConfig, _suggest, default_config, get_path, with_overrides
+from .graph import GraphFileError, load_edgelist
+
+SCHEMA_COMMENT = "# yaml-language-server: $schema="
+
+
+class UserError(Exception):
+    """A user's mistake: exits with status 2 and a one-line message naming file, key and line."""
+
+    def __init__(self, file: str | os.PathLike | None, message: str, key: str | None = None,
+                 line: int | None = None):
+        self.file, self.key, self.line, self.message = (str(file) if file else None), key, line, message
+        where = self.file or ""
+        if line is not None:
+            where += f":{line}"
+        parts = [p for p in (where, key) if p]
+        super().__init__(": ".join(parts + [message]))
+
+
+class Outputs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    daily: bool = Field(True, description="Write each run's daily series as Parquet")
+    lang: Literal["en", "zh"] = Field("en", description="Report language")
+
+
+class Quick(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    agents: int = Field(2000, ge=50, description="Simulated consumers under --quick (scale rises to match)")
+    replications: int = Field(3, ge=2, description="Replications under --quick")
+
+
+class ScenarioFile(BaseModel):
+    """The top level of a scenario file."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    name: str | None = Field(None, description="Scenario name (default: the file name)")
+    question: dict[Literal["en", "zh"], str] | str = Field("", description="The question the scenario answers")
+    base: dict[str, Any] = Field(default_factory=dict, description="Overrides of the default market (dotted or nested)")
+    arms: dict[str, dict[str, Any] | None] = Field(..., description="Named arms: overrides of the base market")
+    reference: str | None = Field(None, description="The arm others are compared with (default: the first)")
+    compare_to: dict[str, str] = Field(default_factory=dict,
+                                       description="Arms compared with an arm of their own instead of the reference")
+    replications: int = Field(10, ge=1, le=10_000, description="Replications per arm (common random numbers)")
+    days: int = Field(365, ge=1, le=36_500, description="Reported days per run")
+    seed: int = Field(0, ge=0, description="Base seed: replication k uses SeedSequence([seed, k]) in every arm")
+    outputs: Outputs = Field(default_factory=Outputs)
+    quick: Quick = Field(default_factory=Quick)
+
+
+@dataclass
+class Scenario:
+    """A validated scenario: the base market and each arm's full configuration."""
+
+    path: Path | None
+    name: str
+    question: dict[str, str]
+    base: SimConfig
+    arms: dict[str, SimConfig]
+    reference: str
+    replications: int
+    days: int
+    seed: int
+    lang: str
+    daily: bool
+    overrides: dict[str, Any] = field(default_factory=dict)
+    quick: bool = False
+    compare_to: dict[str, str] = field(default_factory=dict)
+
+    def reference_of(self, arm: str) -> str | None:
+        """The arm that ``arm`` is paired with (None for the reference itself)."""
+        if arm == self.reference:
+            return None
+        return self.compare_to.get(arm, self.reference)
+
+
+# ---------------------------------------------------------------------------- YAML + lines
+
+
+def _lines(node: yaml.Node, prefix: str = "") -> dict[str, int]:
+    """Dotted key path -> 1-based line of the key, for every mapping key in a composed YAML tree."""
+    out: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            path = f"{prefix}{k.value}"
+            out[path] = k.start_mark.line + 1
+            out.update(_lines(v, path + "."))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            path = f"{prefix}{i}"
+            out[path] = v.start_mark.line + 1
+            out.update(_lines(v, path + "."))
+    return out
+
+
+def _line_for(lines: dict[str, int], *candidates: str) -> int | None:
+    """The line of the longest known prefix of any candidate path."""
+    best: tuple[int, int] | None = None
+    for cand in candidates:
+        parts = cand.split(".")
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[:n])
+            if key in lines:
+                if best is None or n > best[0]:
+                    best = (n, lines[key])
+                break
+    return best[1] if best else None
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
+    """Parse a YAML file safely; returns (data, key-path -> line)."""
+    if not path.is_file():
+        raise UserError(path, "file not found")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(path, f"cannot read the file ({exc.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "constructor for the tag" in str(problem):
+            problem = f"{problem} (only plain YAML is allowed: tags that build objects are refused)"
+        raise UserError(path, f"malformed YAML: {problem}", line=mark.line + 1 if mark else None) from None
+    return data, (_lines(node) if node is not None else {})
+
+
+# ------------------------------------------------------------------------------ flattening
+
+
+def flatten(overrides: dict[str, Any], template: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested and dotted keys to dotted paths; a mapping recurses where the config has a section."""
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            try:
+                target = get_path(template, path)
+            except (KeyError, IndexError, ValueError, TypeError):
+                target = None
+            if isinstance(target, dict):
+                out.update(flatten(value, template, path + "."))
+                continue
+        out[path] = value
+    return out
+
+
+def _apply(cfg: SimConfig, overrides: dict[str, Any], file: Path | None, lines: dict[str, int], section: str
+           ) -> SimConfig:
+    flat = flatten(overrides, cfg.model_dump(mode="python"))
+    for path, value in flat.items():
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UserError(file, f"value must be a finite number, got {value}", key=path,
+                            line=_line_for(lines, f"{section}.{path}"))
+    try:
+        return with_overrides(cfg, flat)
+    except ConfigError as exc:
+        raw = [k for k in overrides if exc.path.startswith(str(k).split(".")[0])]
+        line = _line_for(lines, f"{section}.{exc.path}", *[f"{section}.{k}" for k in raw], section)
+        raise UserError(file, exc.reason, key=exc.path, line=line) from None
+
+
+def parse_set(items: list[str]) -> dict[str, Any]:
+    """``--set key.path=value`` items; values are parsed as YAML scalars (safe_load)."""
+    out: dict[str, Any] = {}
+    for item in items:
+        if "=" not in item:
+            raise UserError(None, f"--set expects key.path=value, got {item!r}", key="--set")
+        key, raw = item.split("=", 1)
+        try:
+            out[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            raise UserError(None, f"cannot parse the value {raw!r}", key=key) from None
+    return out
+
+
+# ------------------------------------------------------------------------------ memory
+
+
+def estimate_bytes(cfg: SimConfig) -> int:
+    """Peak memory of one run, estimated before allocating (consumer state and day temporaries)."""
+    n = cfg.population.agents
+    b = len(cfg.brands) + cfg.market.entrants
+    per_pair = 4 * 6 + 4 * 9 + 1 * 3  # float32 state, int32 days/groups/orders, int8/bool flags
+    per_pair += 4 * 20  # temporaries of the daily update
+    edges = n * cfg.graph.mean_degree * 12
+    return int(n * b * per_pair + edges + n * 64)
+
+
+def available_bytes() -> int:
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 8 << 30
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = None, quick: bool = False,
+                  replications: int | None = None) -> Scenario:
+    """Read, validate and resolve a scenario file. Raises :class:`UserError` on any mistake."""
+    p = Path(path)
+    data, lines = read_yaml(p)
+    if not isinstance(data, dict):
+        raise UserError(p, "a scenario file must be a mapping of keys (name, base, arms, ...)", line=1)
+    try:
+        sf = ScenarioFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(x) for x in err["loc"])
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            parent = ScenarioFile if len(err["loc"]) == 1 else {"outputs": Outputs, "quick": Quick}.get(
+                str(err["loc"][0]), ScenarioFile)
+            msg = f"unknown key{_suggest(str(err['loc'][-1]), list(parent.model_fields))}"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        raise UserError(p, msg, key=loc, line=_line_for(lines, loc) or (1 if err["type"] == "missing" else None)
+                        ) from None
+    if not sf.arms:
+        raise UserError(p, "at least one arm is needed", key="arms", line=_line_for(lines, "arms"))
+    reference = sf.reference or next(iter(sf.arms))
+    if reference not in sf.arms:
+        raise UserError(p, f"reference arm {reference!r} is not among the arms{_suggest(reference, list(sf.arms))}",
+                        key="reference", line=_line_for(lines, "reference"))
+    for arm, other in sf.compare_to.items():
+        for key, name in ((f"compare_to.{arm}", arm), (f"compare_to.{arm}", other)):
+            if name not in sf.arms:
+                raise UserError(p, f"{name!r} is not an arm{_suggest(name, list(sf.arms))}", key=key,
+                                line=_line_for(lines, key))
+        if arm == other:
+            raise UserError(p, "an arm cannot be compared with itself", key=f"compare_to.{arm}",
+                            line=_line_for(lines, f"compare_to.{arm}"))
+    base = _apply(default_config(), sf.base, p, lines, "base")
+    if overrides:
+        try:
+            base = with_overrides(base, overrides)
+        except ConfigError as exc:
+            raise UserError(None, exc.reason, key=f"--set {exc.path}") from None
+    reps = replications if replications is not None else sf.replications
+    if quick:
+        base = quicken(base, sf.quick.agents)
+        reps = min(reps, sf.quick.replications) if replications is None else reps
+    arms = {}
+    for name, ov in sf.arms.items():
+        arm = _apply(base, ov or {}, p, lines, f"arms.{name}")
+        _check_resources(arm, p, lines, f"arms.{name}")
+        arms[name] = arm
+    _check_resources(base, p, lines, "base")
+    q = sf.question if isinstance(sf.question, dict) else {"en": sf.question}
+    return Scenario(path=p, name=sf.name or p.stem, question=dict(q), base=base, arms=arms, reference=reference,
+                    replications=reps, days=sf.days, seed=sf.seed, lang=sf.outputs.lang, daily=sf.outputs.daily,
+                    overrides=dict(overrides or {}), quick=quick, compare_to=dict(sf.compare_to))
+
+
+def quicken(cfg: SimConfig, agents: int) -> SimConfig:
+    """Fewer agents, larger scale: the represented market is unchanged (MODEL_BRIEF §9)."""
+    n = cfg.population.agents
+    if cfg.graph.kind == "edgelist" or n <= agents:
+        return cfg
+    return with_overrides(cfg, {"population.agents": agents, "population.scale": cfg.population.scale * n / agents})
+
+
+def _check_resources(cfg: SimConfig, file: Path, lines: dict[str, int], section: str) -> None:
+    if cfg.graph.kind == "edgelist":
+        gp = Path(cfg.graph.path or "")
+        if not gp.is_absolute():
+            gp = (file.parent / gp) if (file.parent / gp).exists() else gp
+        try:
+            g = load_edgelist(gp)
+        except GraphFileError as exc:
+            raise UserError(exc.path, exc.reason, key="graph.path", line=exc.line) from None
+        if g.n != cfg.population.agents:
+            raise UserError(file, f"the edge list {gp} has {g.n} nodes but population.agents is "
+                            f"{cfg.population.agents}", key="population.agents",
+                            line=_line_for(lines, f"{section}.population.agents", f"{section}.population", section))
+    need = estimate_bytes(cfg)
+    have = available_bytes()
+    if need > have:
+        raise UserError(file, f"a population of {cfg.population.agents:,} agents needs about {need / 2**30:.1f} GiB "
+                        f"but {have / 2**30:.1f} GiB is available; lower it or raise population.scale",
+                        key="population.agents", line=_line_for(lines, f"{section}.population.agents",
+                                                                f"{section}.population", section))
