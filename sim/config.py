@@ -340,15 +340,19 @@ class PrivateConfig(_Node):
     activity_from_content: float = P(
         0.1, "Activity regained per content message read per member", "1", ge=0, le=10
     )
-    activity_from_spam: float = P(0.1, "Activity lost per coupon message read per member", "1", ge=0, le=10)
+    activity_from_spam: float = P(0.03, "Activity lost per coupon message read per member", "1", ge=0, le=10)
     activity_initial: float = P(0.5, "Activity of a newly opened group", "1", ge=0, le=1)
+    coupon_response: float = P(
+        8.0, "Weight of a coupon read, relative to a content read, in triggering an order (pull-forward demand)",
+        "x", ge=0, le=100, source="S10: harvesting wins the first weeks",
+    )
     tier3_read_bonus: float = P(0.3, "Extra read chance of loyal (tier 3) members", "1", ge=0, le=1)
     coupon_fatigue_decay: float = P(0.97, "Daily carry-over of coupon fatigue", "1/day", ge=0, lt=1, source="S11")
-    coupon_fatigue_per_coupon: float = P(0.5, "Coupon fatigue added per coupon read", "1", ge=0, le=10)
-    irritation_per_coupon: float = P(0.12, "Irritation added per coupon message received", "1", ge=0, le=10)
+    coupon_fatigue_per_coupon: float = P(0.05, "Coupon fatigue added per coupon read", "1", ge=0, le=10)
+    irritation_per_coupon: float = P(0.03, "Irritation added per coupon message received", "1", ge=0, le=10)
     irritation_per_unread: float = P(0.04, "Irritation added per message received but not read", "1", ge=0, le=10)
     irritation_decay: float = P(0.93, "Daily carry-over of irritation with a brand's channel", "1/day", ge=0, lt=1)
-    mute_rate: float = P(0.05, "Daily chance to mute per unit of irritation above the threshold", "1/day", ge=0, le=1)
+    mute_rate: float = P(0.01, "Daily chance to mute per unit of irritation above the threshold", "1/day", ge=0, le=1)
     mute_threshold: float = P(0.5, "Irritation a member shrugs off", "1", ge=0, le=100)
     exit_rate_muted: float = P(0.03, "Daily chance a muted member leaves the pool", "1/day", ge=0, le=1)
     tier_down_rate: float = P(0.05, "Daily chance of dropping a tier per unit of irritation", "1/day", ge=0, le=1)

@@ -192,28 +192,33 @@ def executive_summary(sc: Scenario, results: dict[str, list[ArmRun]], table: pd.
     focal_of = focal_brands(sc)
     ref = sc.reference
     n = sc.replications
+    horizon = tr(lang, "horizon_year") if sc.days == 365 else tr(lang, "horizon_days", days=sc.days)
     prof = table[table["kpi"] == "profit"].set_index("arm")
     main = [a for a in sc.arms if sc.reference_of(a) in (None, ref)]
     winner = str(prof.loc[main, "mean"].idxmax())
     out = []
     if winner != ref:
         row = prof.loc[winner]
-        out.append(tr(lang, "wins", winner=winner, ref=ref, diff=_money(row["diff_mean"]),
+        out.append(tr(lang, "wins", winner=winner, ref=ref, horizon=horizon, diff=_money(row["diff_mean"]),
                       lo=_money(row["diff_ci_low"]), hi=_money(row["diff_ci_high"])))
         other = winner
     else:
         others = [a for a in main if a != ref]
         if not others:
-            return [tr(lang, "wins", winner=ref, ref=ref, diff="0", lo="–", hi="–")]
+            return [tr(lang, "wins", winner=ref, ref=ref, horizon=horizon, diff="0", lo="–", hi="–")]
         other = str(prof.loc[others, "mean"].idxmax())
         row = prof.loc[other]
-        out.append(tr(lang, "ref_wins", ref=ref, other=other, diff=_money(-row["diff_mean"]),
+        out.append(tr(lang, "ref_wins", ref=ref, other=other, horizon=horizon, diff=_money(-row["diff_mean"]),
                       lo=_money(-row["diff_ci_high"]), hi=_money(-row["diff_ci_low"])))
     out.append(tr(lang, "confident" if _clear(row["diff_ci_low"], row["diff_ci_high"]) else "not_confident", n=n))
     comps = profit_components(results, focal_of, other, ref)
-    key = max(comps, key=lambda k: abs(comps[k]))
-    sign = "+" if comps[key] >= 0 else "−"
-    out.append(tr(lang, "driver", component=tr(lang, key), amount=f"{sign}{abs(comps[key]):,.0f}"))
+    top = sorted(comps, key=lambda k: -abs(comps[k]))[:2]
+
+    def signed(x: float) -> str:
+        return f"{'+' if x >= 0 else '−'}{abs(x):,.0f}"
+
+    out.append(tr(lang, "driver", component=tr(lang, top[0]), amount=signed(comps[top[0]]),
+                  component2=tr(lang, top[1]), amount2=signed(comps[top[1]])))
     c0, c1 = market_cac(results, winner)
     rr = table[(table["kpi"] == "repurchase_rate_365") & (table["arm"] == winner)]["mean"]
     out.append(tr(lang, "context", ratio=f"{c1 / c0:.1f}" if c0 and not math.isnan(c0) else "–", winner=winner,
@@ -225,7 +230,8 @@ def executive_summary(sc: Scenario, results: dict[str, list[ArmRun]], table: pd.
         if arm not in main:
             r = prof.loc[arm]
             verdict = tr(lang, "clear" if _clear(r["diff_ci_low"], r["diff_ci_high"]) else "unclear")
-            out.append(tr(lang, "pair", arm=arm, ref=pair, diff=_money(r["diff_mean"]), lo=_money(r["diff_ci_low"]),
+            out.append(tr(lang, "pair", arm=arm, ref=pair, horizon=horizon, diff=_money(r["diff_mean"]),
+                          lo=_money(r["diff_ci_low"]),
                           hi=_money(r["diff_ci_high"]), verdict=verdict))
         day = payback_day(results, focal_of, arm, pair)
         out.append(tr(lang, "no_payback", arm=arm, ref=pair) if math.isnan(day)
@@ -244,8 +250,11 @@ def _band(fig: go.Figure, m: pd.DataFrame, name: str, color: str, row: int | Non
     mean = m.mean(axis=1)
     n = m.notna().sum(axis=1).clip(lower=1)
     half = stats.t.ppf(0.975, np.maximum(n - 1, 1)) * m.std(axis=1, ddof=1).fillna(0) / np.sqrt(n)
+    low = mean - half
+    if (m.fillna(0) >= 0).all().all():  # a non-negative quantity: its band stops at zero
+        low = low.clip(lower=0)
     kw = {"row": row, "col": col} if row else {}
-    fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[mean + half, (mean - half)[::-1]], fill="toself",
+    fig.add_trace(go.Scatter(x=np.r_[x, x[::-1]], y=np.r_[mean + half, low[::-1]], fill="toself",
                              fillcolor=color, opacity=0.18, line={"width": 0}, hoverinfo="skip", showlegend=False,
                              legendgroup=name), **kw)
     fig.add_trace(go.Scatter(x=x, y=mean, name=name, line={"color": color}, legendgroup=name, showlegend=show), **kw)

@@ -7,6 +7,7 @@ on the *base* market, so arms share common random numbers and differences are pa
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -58,7 +59,9 @@ def run_scenario(sc: Scenario, workers: int = 1, progress: Callable[[ArmRun], No
             if progress:
                 progress(r)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn: safe with the threads numpy and pyarrow start (and what Mesa selects on import anyway);
+        # scripts that call this need the usual `if __name__ == "__main__":` guard
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
             futs = [pool.submit(run_one, arm, k, cj, base_json, sc.seed, sc.days) for arm, k, cj in jobs]
             try:
                 for f in as_completed(futs):

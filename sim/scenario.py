@@ -274,12 +274,13 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     if quick:
         base = quicken(base, sf.quick.agents)
         reps = min(reps, sf.quick.replications) if replications is None else reps
+    _check_resources(base, p, lines, "base")
     arms = {}
     for name, ov in sf.arms.items():
         arm = _apply(base, ov or {}, p, lines, f"arms.{name}")
-        _check_resources(arm, p, lines, f"arms.{name}")
+        if arm.population != base.population or arm.graph != base.graph:
+            _check_resources(arm, p, lines, f"arms.{name}")
         arms[name] = arm
-    _check_resources(base, p, lines, "base")
     q = sf.question if isinstance(sf.question, dict) else {"en": sf.question}
     return Scenario(path=p, name=sf.name or p.stem, question=dict(q), base=base, arms=arms, reference=reference,
                     replications=reps, days=sf.days, seed=sf.seed, lang=sf.outputs.lang, daily=sf.outputs.daily,

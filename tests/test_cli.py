@@ -1,0 +1,194 @@
+"""The strategist's CLI: every bad input exits with status 2 and one clear line, writing nothing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from sim.cli import app, builtin_scenarios
+
+runner = CliRunner()
+GOOD = """\
+name: tiny
+base:
+  population.agents: 300
+  run.warmup_days: 5
+arms:
+  public_only: {brands.0.strategy: public_only}
+  cultivate:
+    brands.0.strategy: private_cultivate
+replications: 2
+days: 10
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "s.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def _bad(tmp_path: Path, text: str | None, *args: str, name: str = "s.yaml"):
+    """Run `sim run` on a file and check status 2, no traceback and nothing written; return the message."""
+    p = _write(tmp_path, text, name) if text is not None else tmp_path / name
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["run", str(p), "--out", str(out), "--workers", "1", *args])
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert not isinstance(res.exception, Exception) or isinstance(res.exception, SystemExit)
+    assert not out.exists()
+    assert not any(x.name.startswith(".out") for x in tmp_path.iterdir())
+    return " ".join(res.output.split())
+
+
+def test_missing_file(tmp_path):
+    msg = _bad(tmp_path, None, name="nope.yaml")
+    assert "nope.yaml" in msg and "file not found" in msg
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("replications: 2", "replications: [2"))
+    assert "s.yaml:10" in msg or "s.yaml:11" in msg
+    assert "malformed YAML" in msg
+
+
+def test_a_tag_that_would_build_a_python_object_is_refused(tmp_path):
+    msg = _bad(tmp_path, GOOD + "extra: !!python/object/apply:os.system ['echo hacked']\n")
+    assert "s.yaml:11" in msg and "refused" in msg
+
+
+def test_unknown_key_with_suggestion_and_line(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("brands.0.strategy: private_cultivate", "fatigue.tolerence_mean: 4"))
+    assert "s.yaml:8" in msg and "fatigue.tolerence_mean" in msg and "did you mean 'tolerance_mean'" in msg
+
+
+def test_unknown_top_level_key(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("days: 10", "dayz: 10"))
+    assert "s.yaml:10" in msg and "dayz" in msg and "did you mean 'days'" in msg
+
+
+def test_wrong_type(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("population.agents: 300", "population.agents: lots"))
+    assert "s.yaml:3" in msg and "population.agents" in msg
+
+
+def test_nan_value(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("run.warmup_days: 5", "run.warmup_days: 5\n  ads.ctr: .nan"))
+    assert "s.yaml:5" in msg and "ads.ctr" in msg and "finite" in msg
+
+
+def test_out_of_range_value(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("brands.0.strategy: private_cultivate",
+                                      "platforms.0.invalid_traffic_share: 1.5"))
+    assert "s.yaml:8" in msg and "platforms.0.invalid_traffic_share" in msg and "less than 1" in msg
+
+
+def test_unknown_strategy_in_an_arm(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("private_cultivate", "private_cultivat"))
+    assert "s.yaml:8" in msg and "did you mean 'private_cultivate'" in msg
+
+
+def test_no_arms(tmp_path):
+    text = GOOD.split("arms:")[0] + "arms: {}\nreplications: 2\n"
+    msg = _bad(tmp_path, text)
+    assert "arms" in msg and "at least one arm" in msg
+
+
+def test_reference_not_an_arm(tmp_path):
+    msg = _bad(tmp_path, GOOD + "reference: public\n")
+    assert "reference" in msg and "did you mean 'public_only'" in msg
+
+
+def test_missing_graph_file(tmp_path):
+    text = GOOD.replace("run.warmup_days: 5", "run.warmup_days: 5\n  graph.kind: edgelist\n  graph.path: missing.txt")
+    msg = _bad(tmp_path, text)
+    assert "missing.txt" in msg and "graph.path" in msg and "file not found" in msg
+
+
+def test_malformed_graph_file_names_its_line(tmp_path):
+    (tmp_path / "g.txt").write_text("# comment\n1 2\n2 3 4 5\n", encoding="utf-8")
+    text = GOOD.replace("run.warmup_days: 5", "run.warmup_days: 5\n  graph.kind: edgelist\n  graph.path: g.txt")
+    msg = _bad(tmp_path, text)
+    assert "g.txt:3" in msg and "graph.path" in msg
+
+
+def test_population_too_large_for_memory_is_caught_before_allocating(tmp_path):
+    msg = _bad(tmp_path, GOOD.replace("population.agents: 300", "population.agents: 50000000"))
+    assert "s.yaml:3" in msg and "population.agents" in msg and "GiB" in msg
+
+
+def test_bad_set_override(tmp_path):
+    p = _write(tmp_path, GOOD)
+    msg = _bad(tmp_path, GOOD, "--set", "fatigue.tolerance_mean=-3")
+    assert "fatigue.tolerance_mean" in msg
+    assert p.exists()
+
+
+def test_exit_status_and_stderr_from_a_real_process(tmp_path):
+    p = _write(tmp_path, GOOD.replace("days: 10", "days: -1"))
+    r = subprocess.run([sys.executable, "-m", "sim.cli", "run", str(p)], capture_output=True, text=True,
+                       cwd=tmp_path, env={**os.environ, "COLUMNS": "200"})
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr and "days" in r.stderr and "s.yaml:10" in r.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_check_and_list_and_schema(tmp_path):
+    p = _write(tmp_path, GOOD)
+    res = runner.invoke(app, ["check", str(p)])
+    assert res.exit_code == 0 and "2 arms" in res.output
+    res = runner.invoke(app, ["list"])
+    assert res.exit_code == 0
+    for s in builtin_scenarios():
+        assert s.stem in res.output
+    res = runner.invoke(app, ["schema", "--out", str(tmp_path / "schema.json")])
+    assert res.exit_code == 0
+    import json
+
+    schema = json.loads((tmp_path / "schema.json").read_text())
+    assert "arms" in schema["properties"] and "MarketOverrides" in schema["$defs"]
+
+
+def test_builtin_scenarios_are_valid_and_declare_their_question():
+    files = builtin_scenarios()
+    assert {f.stem for f in files} >= {"baseline", "rising_cac", "ad_fatigue", "group_saturation",
+                                       "harvest_vs_cultivate", "alliances", "durables_vs_fmcg", "property_rights"}
+    for f in files:
+        head = f.read_text(encoding="utf-8").splitlines()
+        assert head[0].startswith("# yaml-language-server: $schema=")
+        assert any(line.startswith("# Question") for line in head[:6])
+        assert any(line.startswith("# 问题") for line in head[:8])
+        res = runner.invoke(app, ["check", str(f)])
+        assert res.exit_code == 0, res.output
+
+
+def test_committed_schema_is_up_to_date():
+    import json
+
+    from sim.cli import SCHEMA_PATH, scenario_schema
+
+    assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == json.loads(json.dumps(scenario_schema()))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_small_run_writes_a_complete_report(tmp_path, lang):
+    p = _write(tmp_path, GOOD)
+    out = tmp_path / "rep"
+    res = runner.invoke(app, ["run", str(p), "--out", str(out), "--workers", "1", "--lang", lang])
+    assert res.exit_code == 0, res.output
+    for name in ("index.html", "plotly.min.js", "summary.csv", "kpis.csv", "provenance.json", "config/base.yaml",
+                 "config/cultivate.yaml", "runs/public_only_rep0.parquet", "runs/cultivate_rep1.parquet"):
+        assert (out / name).exists(), name
+    page = (out / "index.html").read_text(encoding="utf-8")
+    import re
+
+    sources = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', page)
+    assert sources == ["plotly.min.js"]  # the only external file, shipped beside the page
+    assert "cdn.plot.ly" not in page
+    if lang == "zh":
+        assert "结论摘要" in page and "获客成本" in page
+    else:
+        assert "Executive summary" in page

@@ -1,0 +1,125 @@
+"""Every built-in scenario runs with --quick, and its headline direction matches its stylized fact.
+
+Each scenario runs once per session (3 replications, fewer agents at a larger scale; the
+horizon is the scenario's own). Directions are asserted on paired differences or on all
+replications, not on a single lucky run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim.cli import SCENARIO_DIR
+from sim.report import focal_brands, kpi_table, summary_table
+from sim.runner import run_scenario
+from sim.scenario import load_scenario
+
+_cache: dict[str, tuple] = {}
+
+
+def quick(name: str):
+    if name not in _cache:
+        sc = load_scenario(SCENARIO_DIR / f"{name}.yaml", quick=True)
+        results = run_scenario(sc, workers=2)
+        kpis = kpi_table(results, focal_brands(sc))
+        _cache[name] = (sc, results, kpis, summary_table(kpis, sc.reference_of).set_index(["arm", "kpi"]))
+    return _cache[name]
+
+
+def _focal(run, focal: int) -> pd.DataFrame:
+    d = run.daily
+    return d[(d["entity_type"] == "brand") & (d["brand_id"] == focal)]
+
+
+def _diff(table, arm, kpi):
+    r = table.loc[(arm, kpi)]
+    return r["diff_mean"], r["diff_ci_low"], r["diff_ci_high"]
+
+
+pytestmark = pytest.mark.slow
+
+
+def test_baseline_private_cultivation_shifts_profit_to_existing_customers():
+    """S8/F4: a cultivated pool raises the share of profit from existing customers."""
+    _, _, _, t = quick("baseline")
+    m, lo, _ = _diff(t, "private_cultivate", "profit_share_existing")
+    assert lo > 0, m
+
+
+def test_rising_cac_cac_rises_as_brands_enter():
+    """S1/F1: at fixed inventory, CAC in year 4 is a multiple of year 1 in every replication."""
+    sc, results, _, _ = quick("rising_cac")
+    for r in results["public_only"]:
+        b = r.daily[r.daily["entity_type"] == "brand"]
+        year = (b["day"] - 1) // 365
+        g = b.groupby(year)[["ad_spend", "new_customers_paid"]].sum()
+        cac = g["ad_spend"] / g["new_customers_paid"]
+        assert cac.iloc[-1] > 1.5 * cac.iloc[0], cac.to_list()
+        assert b[b["day"] == b["day"].max()]["alive"].sum() > b[b["day"] == 1]["alive"].sum()
+
+
+def test_ad_fatigue_wasted_share_and_cac_rise_as_tolerance_falls():
+    """S3/F3: past the tolerance cap, spend is wasted and CAC rises."""
+    _, _, k, t = quick("ad_fatigue")
+    means = k.groupby("arm")["wasted_share"].mean()
+    assert means["tolerance_15"] < means["tolerance_8"] < means["tolerance_4"]
+    assert _diff(t, "tolerance_4", "wasted_share")[1] > 0.2
+    assert _diff(t, "tolerance_4", "cac_public")[1] > 0
+
+
+def test_group_saturation_more_pools_less_reading_and_buying_per_member():
+    """S13/F7: as more brands run pools, each member reads and buys less."""
+    _, _, _, t = quick("group_saturation")
+    for kpi in ("reads_per_member", "orders_per_member"):
+        m, _, hi = _diff(t, "share_80", kpi)
+        base = t.loc[("share_10", kpi)]["mean"]
+        assert hi < 0 and m < -0.2 * base, (kpi, m, base)
+
+
+def test_harvest_wins_early_and_loses_over_a_year():
+    """S10/F6: coupon spam wins the first weeks, loses the year through mutes and exits."""
+    sc, results, _, t = quick("harvest_vs_cultivate")
+    focal = sc.base.market.focal_brand
+    early, churn_h, churn_c = [], [], []
+    for rh, rc in zip(results["harvest"], results["cultivate"], strict=True):
+        fh, fc = _focal(rh, focal), _focal(rc, focal)
+        early.append(fh[fh["day"] <= 30]["profit"].sum() - fc[fc["day"] <= 30]["profit"].sum())
+        churn_h.append(fh["mutes"].sum() + fh["pool_exits"].sum())
+        churn_c.append(fc["mutes"].sum() + fc["pool_exits"].sum())
+    assert np.mean(early) > 0, early
+    assert _diff(t, "harvest", "profit")[2] < 0
+    assert np.sum(churn_h) > 2 * np.sum(churn_c)
+
+
+def test_complementary_alliance_keeps_the_pool_active():
+    """S12/F8: a complementary alliance raises pool activity; a same-category one does not raise profit."""
+    _, _, _, t = quick("alliances")
+    assert _diff(t, "complementary", "pool_active")[1] > 0
+    same = _diff(t, "same_category", "profit")
+    comp = _diff(t, "complementary", "profit")
+    assert same[0] < comp[0]
+
+
+def test_private_pool_loses_money_for_furniture():
+    """S11/F5: for a rarely bought product a private pool loses money against public only."""
+    _, _, _, t = quick("durables_vs_fmcg")
+    furniture = _diff(t, "furniture_private", "profit")
+    snacks = _diff(t, "snacks_private", "profit")
+    assert furniture[2] < 0
+    assert furniture[0] < snacks[0]
+
+
+def test_hosted_pool_loses_value_under_throttling_owned_does_not():
+    """S14/F9: throttled organic reach hollows out a hosted pool; an owned pool keeps its reach."""
+    sc, results, _, t = quick("property_rights")
+    m, _, hi = _diff(t, "hosted_throttled", "reads_per_member")
+    assert hi < 0
+    focal = sc.base.market.focal_brand
+
+    def last90(arm):
+        return np.array([_focal(r, focal).query("day > 275")["orders_private"].sum() for r in results[arm]])
+
+    assert (last90("hosted_throttled") < 0.6 * last90("hosted_unthrottled")).all()
+    assert last90("owned").mean() > 0.8 * last90("hosted_unthrottled").mean()
