@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,12 @@ demo: $(VENV)/.installed
 	$(BIN)/sim demo
 
 test: $(VENV)/.installed
+	scripts/ensure-chromium
 	$(BIN)/ruff check sim tests
 	$(BIN)/python -m pytest -q
 
+schema: $(VENV)/.installed
+	$(BIN)/sim schema --out schema/scenario.schema.json
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache tests/artifacts

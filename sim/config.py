@@ -346,6 +346,11 @@ class PrivateConfig(_Node):
         8.0, "Weight of a coupon read, relative to a content read, in triggering an order (pull-forward demand)",
         "x", ge=0, le=100, source="S10: harvesting wins the first weeks",
     )
+    pull_forward_days: float = P(
+        14.0, "Days of future demand a read message can pull forward: the message response scales with "
+        "min(1, this / the category's purchase interval)", "days", ge=0, le=10_000,
+        source="S11: low-frequency products rarely repurchase",
+    )
     tier3_read_bonus: float = P(0.3, "Extra read chance of loyal (tier 3) members", "1", ge=0, le=1)
     coupon_fatigue_decay: float = P(0.97, "Daily carry-over of coupon fatigue", "1/day", ge=0, lt=1, source="S11")
     coupon_fatigue_per_coupon: float = P(0.05, "Coupon fatigue added per coupon read", "1", ge=0, le=10)

@@ -535,7 +535,9 @@ class TrafficModel(mesa.Model):
         st.irritation[:, cols] = irritation
         st.annoyance += f32(pc.annoyance_per_unread) * unread.sum(axis=1)
         # impulse orders from read messages (coupons weigh more while fresh)
-        h_resp = response * (c_reads + f32(pc.coupon_response) * q_reads * np.exp(-fatigue))
+        # a message pulls forward demand that exists: rarely bought categories respond little (S11)
+        pull = np.minimum(1.0, pc.pull_forward_days / self.c_interval[self.b_cat[cols]]).astype(f32)[None, :]
+        h_resp = response * pull * (c_reads + f32(pc.coupon_response) * q_reads * np.exp(-fatigue))
         out["respond"][:, cols] = (u_resp[:, cols] < h_resp) & member
         # partner offers: the partner gains consideration, trust (transferred) and a coupon (S12)
         col_of = {int(b): j for j, b in enumerate(cols)}

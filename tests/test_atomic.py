@@ -1,0 +1,101 @@
+"""Reports are written whole or not at all: an interrupted or killed write leaves the previous report intact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim.report import write_report
+from sim.runner import run_scenario
+from sim.scenario import load_scenario
+
+TINY = """\
+name: tiny
+base: {population.agents: 300, run.warmup_days: 5}
+arms:
+  a: {brands.0.strategy: public_only}
+  b: {brands.0.strategy: hybrid}
+replications: 2
+days: 15
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tiny")
+    f = d / "tiny.yaml"
+    f.write_text(TINY, encoding="utf-8")
+    sc = load_scenario(f)
+    return sc, run_scenario(sc, workers=1), f
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_interrupted_write_leaves_the_previous_report_intact(tiny, tmp_path, monkeypatch):
+    sc, results, _ = tiny
+    out = tmp_path / "report"
+    write_report(sc, results, out, "en", 1.0)
+    before = _snapshot(out)
+    calls = {"n": 0}
+    real = pd.DataFrame.to_parquet
+
+    def dying(self, *a, **k):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # Ctrl-C in the middle of writing the run files
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", dying)
+    with pytest.raises(KeyboardInterrupt):
+        write_report(sc, results, out, "zh", 2.0)
+    assert _snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]  # no temporary folder left behind
+
+
+def test_killed_write_leaves_the_previous_report_intact(tiny, tmp_path):
+    _, _, f = tiny
+    out = tmp_path / "report"
+    cmd = [sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(out), "--workers", "1"]
+    subprocess.run(cmd, check=True, capture_output=True)
+    before = _snapshot(out)
+    proc = subprocess.Popen(cmd + ["--lang", "zh"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    killed_mid_write = False
+    while time.time() < deadline and proc.poll() is None:
+        if any(p.name.startswith(".report.tmp-") for p in tmp_path.iterdir()):
+            os.kill(proc.pid, signal.SIGKILL)
+            killed_mid_write = True
+            break
+        time.sleep(0.002)
+    proc.wait()
+    assert killed_mid_write, "the write finished before it could be killed"
+    assert _snapshot(out) == before
+    # the next run clears the dead run's temporary folder and replaces the report whole
+    subprocess.run(cmd + ["--lang", "zh"], check=True, capture_output=True)
+    assert "结论摘要" in (out / "index.html").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_ctrl_c_during_the_runs_writes_nothing(tmp_path):
+    f = tmp_path / "slow.yaml"
+    f.write_text(TINY.replace("days: 15", "days: 400").replace("replications: 2", "replications: 6"),
+                 encoding="utf-8")
+    out = tmp_path / "report"
+    proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(out), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [f]

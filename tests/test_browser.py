@@ -1,0 +1,66 @@
+"""The baseline report opens from disk in headless Chromium with the network off, every chart rendered."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from sim.report import write_report
+
+ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def baseline_report():
+    from tests.test_scenarios import quick
+
+    sc, results, _, _ = quick("baseline")
+    out = ARTIFACTS / "baseline_report"
+    write_report(sc, results, out, "en", 0.0)
+    return out
+
+
+def test_baseline_report_renders_offline(baseline_report):
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Chromium is missing: .ci/run and `make test` install Debian's chromium"
+    requested: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = browser.new_context(offline=True, viewport={"width": 1300, "height": 900})
+
+        def guard(route):
+            requested.append(route.request.url)
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                route.abort()
+
+        ctx.route("**/*", guard)
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((baseline_report / "index.html").resolve().as_uri())
+        page.wait_for_function("document.querySelectorAll('.plotly-graph-div .main-svg').length >= 6")
+        charts = page.locator(".plotly-graph-div")
+        n = charts.count()
+        assert n == 6
+        for i in range(n):
+            chart = charts.nth(i)
+            assert chart.locator(".main-svg").count() >= 1, f"chart {i} did not render"
+            # every chart drew data: lines, bars or filled bands
+            assert chart.locator("path.js-line, g.point path, path.js-fill").count() > 0, f"chart {i} has no data"
+        assert "Executive summary" in page.locator("#executive-summary").inner_text() or \
+            page.locator("#executive-summary p").count() >= 3
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "baseline_report.png"), full_page=True)
+        browser.close()
+    assert not errors, errors
+    assert all(u.startswith("file://") for u in requested), [u for u in requested if not u.startswith("file://")]
