@@ -37,6 +37,7 @@ from .scenario import Scenario
 KPIS = ["profit", "npv", "revenue", "cac_public", "new_customers", "repurchase_rate_365", "profit_share_existing",
         "pool_members", "pool_active", "reads_per_member", "orders_per_member", "wasted_share", "market_share"]
 PERCENT = {"repurchase_rate_365", "profit_share_existing", "wasted_share", "market_share"}
+COUNTS = {"new_customers", "pool_members", "pool_active"}
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
@@ -153,6 +154,8 @@ def _fmt(kpi: str, x: float) -> str:
         return "–"
     if kpi in PERCENT:
         return f"{x:.1%}"
+    if kpi in COUNTS:
+        return f"{x:,.0f}"
     if abs(x) >= 100:
         return f"{x:,.0f}"
     return f"{x:,.2f}"
