@@ -348,6 +348,20 @@ text-align:left}.summary{background:#f6f8fa;border-left:4px solid #1f77b4;paddin
 font-size:.9em}.chart{margin:1.5em 0}"""
 
 
+def _rows(t: pd.DataFrame, arms: list[str], prefix: str, lang: str) -> list[str]:
+    """Table rows, one per KPI: the mean (or paired difference, prefix "diff_") and its CI per arm."""
+    rows = []
+    for k in KPIS:
+        cells = []
+        for a in arms:
+            r = t.loc[(k, a)]
+            lo, hi = r[f"{prefix}ci_low"], r[f"{prefix}ci_high"]
+            ci = "" if math.isnan(lo) else f"<br><small>[{_fmt(k, lo)}, {_fmt(k, hi)}]</small>"
+            cells.append(f"<td>{_fmt(k, r[prefix + 'mean'] if prefix else r['mean'])}{ci}</td>")
+        rows.append(f"<tr><td>{html.escape(tr(lang, k))}</td>{''.join(cells)}</tr>")
+    return rows
+
+
 def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: list[tuple[str, str, go.Figure]],
                 provenance: dict[str, Any], lang: str) -> str:
     e = html.escape
@@ -364,27 +378,13 @@ def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: lis
              f"<h2>{e(tr(lang, 'kpis'))}</h2><table id=\"kpi-table\"><tr><th>{e(tr(lang, 'kpi'))}</th>"
              + "".join(f"<th>{e(a)}</th>" for a in arms) + "</tr>"]
     t = table.set_index(["kpi", "arm"])
-    for k in KPIS:
-        cells = []
-        for a in arms:
-            r = t.loc[(k, a)]
-            ci = "" if math.isnan(r["ci_low"]) else (
-                f"<br><small>[{_fmt(k, r['ci_low'])}, {_fmt(k, r['ci_high'])}]</small>")
-            cells.append(f"<td>{_fmt(k, r['mean'])}{ci}</td>")
-        parts.append(f"<tr><td>{e(tr(lang, k))}</td>{''.join(cells)}</tr>")
+    parts += _rows(t, arms, "", lang)
     parts.append("</table>")
     others = [a for a in arms if a != sc.reference]
     if others:
         parts.append(f"<h2>{e(tr(lang, 'diffs'))}</h2><table id=\"diff-table\"><tr><th>{e(tr(lang, 'kpi'))}</th>"
                      + "".join(f"<th>{e(a)} − {e(sc.reference_of(a) or '')}</th>" for a in others) + "</tr>")
-        for k in KPIS:
-            cells = []
-            for a in others:
-                r = t.loc[(k, a)]
-                ci = "" if math.isnan(r["diff_ci_low"]) else (
-                    f"<br><small>[{_fmt(k, r['diff_ci_low'])}, {_fmt(k, r['diff_ci_high'])}]</small>")
-                cells.append(f"<td>{_fmt(k, r['diff_mean'])}{ci}</td>")
-            parts.append(f"<tr><td>{e(tr(lang, k))}</td>{''.join(cells)}</tr>")
+        parts += _rows(t, others, "diff_", lang)
         parts.append("</table>")
     parts.append(f"<h2>{e(tr(lang, 'charts'))}</h2>")
     for i, (title, caption, fig) in enumerate(figs):
