@@ -96,7 +96,6 @@ class Brand(mesa.Agent):
         self.bid = 0.0
         self.operators = 0
         self.capacity = 0  # members the pool can hold, in agents
-        self.messages_sent_total = 0
 
     # -- strategy -------------------------------------------------------------------------
     @property
@@ -131,7 +130,9 @@ class Brand(mesa.Agent):
         new_paid, valid = m.trailing(self.index, ("new_paid", "valid_impressions"), a.bid_window_days)
         prior_w = a.bid_prior_impressions / m.scale
         conv = (new_paid + a.bid_prior_conversion * prior_w) / (valid + prior_w)
-        self.bid = max(0.0, conv * self.contribution_per_order * s.bid_lifetime_multiple)
+        # conversion is per valid impression, but the brand pays for invalid ones too
+        valid_share = 1.0 - m.cfg.platforms[self.cfg.platform].invalid_traffic_share
+        self.bid = max(0.0, conv * valid_share * self.contribution_per_order * s.bid_lifetime_multiple)
         if s.run_pool:
             mode = m.cfg.private.modes[s.mode]
             wage = mode.wage_per_day / m.scale

@@ -183,6 +183,33 @@ def demo(out: Path = typer.Option(Path("reports/baseline"), help="Output folder"
 
 
 @app.command()
+def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fewer agents and replications)"),
+             out: Path = typer.Option(Path("reports/validation"), help="Output folder"),
+             only: list[str] = typer.Option([], "--only", help="Run only these facts (e.g. --only F6)"),
+             workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)")) -> None:
+    """Check the stylized facts F1–F13; exit status 0 only if all pass."""
+    from .facts import validate as run_facts
+    from .facts import write_validation_report
+
+    t0 = time.perf_counter()
+
+    def show(r) -> None:
+        err_console.print(f"{r.fact} {r.title}: {'pass' if r.passed else 'FAIL'}")
+
+    try:
+        results = run_facts(quick=quick, workers=workers or os.cpu_count() or 1,
+                            only=[o.upper() for o in only] or None, progress=show)
+        write_validation_report(results, out, time.perf_counter() - t0)
+    except KeyboardInterrupt:
+        err_console.print("interrupted: no report written")
+        raise typer.Exit(130) from None
+    n_pass = sum(r.passed for r in results)
+    console.print(f"{n_pass} of {len(results)} facts pass. Report: {(out / 'index.html').resolve()}")
+    if n_pass < len(results):
+        raise typer.Exit(1)
+
+
+@app.command()
 def version() -> None:
     """Print the package version."""
     from . import __version__

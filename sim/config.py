@@ -124,7 +124,8 @@ SPRING_FESTIVAL = {
     2023: "2023-01-22", 2024: "2024-02-10", 2025: "2025-01-29", 2026: "2026-02-17",
     2027: "2027-02-06", 2028: "2028-01-26", 2029: "2029-02-13", 2030: "2030-02-03",
     2031: "2031-01-23", 2032: "2032-02-11", 2033: "2033-01-31", 2034: "2034-02-19",
-    2035: "2035-02-08",
+    2035: "2035-02-08", 2036: "2036-01-28", 2037: "2037-02-15", 2038: "2038-02-04",
+    2039: "2039-01-24", 2040: "2040-02-12",
 }
 
 
@@ -373,7 +374,8 @@ class WomConfig(_Node):
     enabled: bool = P(True, "Word of mouth over the graph (ablation switch)", "")
     rate: float = P(
         0.02, "Daily chance per unit of the neighbour share of customers that a consumer is touched (Bass q)",
-        "1/day", ge=0, le=1, source="Bass (1969) q≈0.38/year",
+        "1/day", ge=0, le=1,
+        source="Bass (1969) form (hazard q·F); per day, so not the yearly q≈0.38 of durable-goods fits",
     )
     advocate_weight: float = P(2.0, "Extra weight of loyal (tier 3) members among neighbours", "1", ge=0, le=100)
     referral_boost_per_rmb: float = P(0.05, "Relative rise in the word-of-mouth rate per RMB of referral reward",

@@ -7,7 +7,8 @@ Per consumer i and brand b, with n_ib valid impressions delivered today:
 
 * tolerance cap: i attends to at most K_i distinct brands within ``window_days``. A brand
   already attended in the window stays attended; new brands fill the free places in a
-  random order; impressions of the other brands are *wasted* (paid, no effect).
+  random order; impressions of the other brands are *wasted* (paid, no effect). If more
+  brands are remembered than K_i (the cap was lowered), today's brands compete for K_i places.
 * wear-out: attended impressions beyond ``wearout_frequency`` per day are wasted too and
   each costs ``wearout_trust_penalty`` of trust (negative marginal effect of frequency).
 * ad stock: x*_t = e_t + θ · x*_{t−1}, with e_t the effective (attended, not worn-out)
@@ -39,17 +40,27 @@ def attend(reached: np.ndarray, last_attended: np.ndarray, day: int, window: int
     in_window = (day - last_attended) < window
     already = reached & in_window
     candidates = reached & ~in_window
-    free = tolerance - in_window.sum(axis=1)
+    remembered = in_window.sum(axis=1)
+    free = tolerance - remembered
     n_cand = candidates.sum(axis=1)
     attended = already | candidates
     over = np.flatnonzero(n_cand > np.maximum(free, 0))
     if over.size:
         # only consumers with more new brands than free places need the ranking
         pr = np.where(candidates[over], priority[over], np.inf)
-        rank = np.argsort(np.argsort(pr, axis=1, kind="stable"), axis=1, kind="stable")
-        keep = rank < np.maximum(free[over], 0)[:, None]
+        keep = _rank(pr) < np.maximum(free[over], 0)[:, None]
         attended[over] = already[over] | (candidates[over] & keep)
+    full = np.flatnonzero(remembered > tolerance)
+    if full.size:
+        # more brands remembered than tolerated (the cap was lowered): today's brands compete for K places
+        pr = np.where(reached[full], priority[full], np.inf)
+        attended[full] = reached[full] & (_rank(pr) < tolerance[full][:, None])
     return attended
+
+
+def _rank(priority: np.ndarray) -> np.ndarray:
+    """Rank of each entry within its row (0 = smallest)."""
+    return np.argsort(np.argsort(priority, axis=1, kind="stable"), axis=1, kind="stable")
 
 
 def wear_out(n_attended: np.ndarray, wearout_frequency: float) -> tuple[np.ndarray, np.ndarray]:

@@ -35,9 +35,9 @@ MONEY_BRAND = (
 )
 RATIO_BRAND = ["cpm", "cac_public", "bid_cpm", "private_share", "operators", "alive"]
 BRAND_METRICS = COUNT_BRAND + MONEY_BRAND + RATIO_BRAND
-PLATFORM_METRICS = ["impressions_sold", "impressions_invalid", "inventory", "fill_rate", "ad_revenue",
+PLATFORM_METRICS = ["impressions", "impressions_invalid", "inventory", "fill_rate", "ad_revenue",
                     "commission", "platform_revenue", "cpm", "hosted_reach"]
-_PLAT_SCALED = {"impressions_sold", "impressions_invalid", "inventory", "ad_revenue", "commission",
+_PLAT_SCALED = {"impressions", "impressions_invalid", "inventory", "ad_revenue", "commission",
                 "platform_revenue"}
 
 
@@ -164,10 +164,8 @@ class DailyRecorder:
         }
         for j, name in enumerate(PLATFORM_METRICS):
             v = pr[:, :, j].reshape(-1)
-            pdata[name if name != "impressions_invalid" else "impressions_invalid"] = v * (
-                scale if name in _PLAT_SCALED else 1)
+            pdata[name] = v * (scale if name in _PLAT_SCALED else 1)
         pdf = pd.DataFrame(pdata)
-        pdf = pdf.rename(columns={"impressions_sold": "impressions"})
         out = pd.concat([bdf, pdf], ignore_index=True, sort=False)
         return out.sort_values(["day", "entity_type", "entity"], kind="stable").reset_index(drop=True)
 
@@ -274,7 +272,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "repurchase_rate_members_365": rep_m,
         "profit_share_existing": pse,
         "ltv_365": ltv,
-        "ltv_365_truncated": last_day < 90 + 365,
+        "ltv_365_truncated": last_day < 90 + 364,  # a day-90 customer's 365 days end on day 454
         "roi_paid": _ratio(_channel_contribution(orders, PAID, B, scale),
                            sums["ad_spend"].to_numpy(float)),
         "roi_private": _ratio(_channel_contribution(orders, PRIVATE, B, scale), private_costs),
@@ -292,7 +290,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
 
 def _channel_contribution(orders: pd.DataFrame, code: int, B: int, scale: float) -> np.ndarray:
     if not len(orders):
-        return np.zeros(B)
+        return np.full(B, np.nan)  # no order log: unknown, not zero
     sel = orders["channel"] == code
     return orders[sel].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0).to_numpy(float) * scale
 

@@ -36,7 +36,7 @@ from .invariants import InvariantError, check_cap, check_finite, close
 from .ledger import Ledger
 from .metrics import DailyRecorder
 from .rng import make_streams, seed_sequence
-from .state import init_state
+from .state import apply_traits, init_state
 
 HISTORY = ("new_paid", "valid_impressions", "contribution_paid", "ad_spend", "contribution_private",
            "private_spend", "orders")
@@ -166,8 +166,9 @@ class TrafficModel(mesa.Model):
             raise ValueError(f"population.agents is {cfg.population.agents} but the edge list "
                              f"{cfg.graph.path} has {self.graph.n} nodes")
         self.N = self.graph.n
-        self.state = init_state(cfg, B, self.streams["population"])
-        self.platforms = [Platform(self, p, pc) for p, pc in enumerate(cfg.platforms)]
+        # the warm-up market defines consumers and platforms until reported day 1
+        self.state, self.trait_draws = init_state(warm_cfg, B, self.streams["population"])
+        self.platforms = [Platform(self, p, pc) for p, pc in enumerate(warm_cfg.platforms)]
         self.brands = [Brand(self, b, bc) for b, bc in enumerate(self.brand_cfgs)]
         self._static_brand_arrays()
         # consumer views (MODEL_BRIEF §9: registered up to population.agent_views_max)
@@ -205,6 +206,9 @@ class TrafficModel(mesa.Model):
         if cfg is not warm_cfg:
             self.cfg = cfg
             self.brand_cfgs = final_brands
+            apply_traits(self.state, self.trait_draws, cfg)
+            for plat in self.platforms:
+                plat.cfg = cfg.platforms[plat.index]
             self._static_brand_arrays()
             for b in self.brands:
                 if not b.strategy.adaptive:

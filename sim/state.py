@@ -11,13 +11,6 @@ from .config import SimConfig
 NEVER = -(2**30)  # day index meaning "never happened"
 
 
-def _lognormal(rng: np.random.Generator, mean: float, sigma: float, n: int) -> np.ndarray:
-    """Lognormal draws with the given mean (mu = ln mean − σ²/2)."""
-    if mean <= 0:
-        return np.zeros(n)
-    return rng.lognormal(np.log(mean) - sigma**2 / 2, sigma, n) if sigma > 0 else np.full(n, mean)
-
-
 @dataclass
 class ConsumerState:
     """All per-consumer and per-(consumer, brand) state. Shapes: (N,), (N, C), (N, P) or (N, B)."""
@@ -59,43 +52,68 @@ class ConsumerState:
                 if getattr(self, f.name).dtype.kind == "f"}
 
 
-def init_state(cfg: SimConfig, n_brands: int, rng: np.random.Generator) -> ConsumerState:
+@dataclass
+class TraitDraws:
+    """The random draws behind consumer traits, kept so that traits can be re-derived from a new config.
+
+    Warm-up runs the base market; an arm that changes, say, ``fatigue.tolerance_mean`` re-derives
+    tolerance caps from the same draws on reported day 1 (MODEL_BRIEF §9: arms apply from day 1).
+    """
+
+    u_needs: np.ndarray  # (N, C) uniforms
+    z_rate: np.ndarray  # (N,) standard normals
+    z_price: np.ndarray
+    z_tolerance: np.ndarray
+    u_slots: np.ndarray  # (N,) uniforms (Poisson quantiles)
+    z_attention: np.ndarray
+    u_platform: np.ndarray  # (N, P) uniforms
+
+
+def _lognormal_from(z: np.ndarray, mean: float, sigma: float) -> np.ndarray:
+    """Lognormal with the given mean from standard normals z (mu = ln mean − σ²/2)."""
+    if mean <= 0:
+        return np.zeros_like(z)
+    return np.exp(np.log(mean) - sigma**2 / 2 + sigma * z)
+
+
+def apply_traits(st: ConsumerState, draws: TraitDraws, cfg: SimConfig) -> None:
+    """(Re)derive traits from their draws under ``cfg``. Slots never drop below current memberships."""
+    from scipy.stats import poisson
+
+    pop = cfg.population
+    f32 = np.float32
+    st.needs = draws.u_needs < np.array([c.need_share for c in cfg.categories])[None, :]
+    st.rate_mult = _lognormal_from(draws.z_rate, 1.0, pop.purchase_rate_sd).astype(f32)
+    st.price_sens = _lognormal_from(draws.z_price, pop.price_sensitivity_mean, pop.price_sensitivity_sd).astype(f32)
+    st.tolerance = np.rint(_lognormal_from(draws.z_tolerance, cfg.fatigue.tolerance_mean,
+                                           cfg.fatigue.tolerance_sd)).astype(np.int32)
+    slots = poisson.ppf(draws.u_slots, pop.channel_slots_mean).astype(np.int32)
+    used = (st.tier > 0).sum(axis=1) if st.tier.size else 0
+    st.slots = np.maximum(slots, used).astype(np.int32)
+    st.attention = _lognormal_from(draws.z_attention, pop.read_attention_mean, 0.5).astype(f32)
+    st.on_platform = draws.u_platform < np.array([p.user_share for p in cfg.platforms])[None, :]
+
+
+def init_state(cfg: SimConfig, n_brands: int, rng: np.random.Generator) -> tuple[ConsumerState, TraitDraws]:
     """Draw consumer traits and initial brand awareness from the population stream."""
     N, C, P, B = cfg.population.agents, len(cfg.categories), len(cfg.platforms), n_brands
-    pop = cfg.population
-    need_share = np.array([c.need_share for c in cfg.categories])
-    user_share = np.array([p.user_share for p in cfg.platforms])
     f32 = np.float32
+    draws = TraitDraws(u_needs=rng.random((N, C)), z_rate=rng.standard_normal(N), z_price=rng.standard_normal(N),
+                       z_tolerance=rng.standard_normal(N), u_slots=rng.random(N), z_attention=rng.standard_normal(N),
+                       u_platform=rng.random((N, P)))
 
     def nb(dtype, fill=0):
         return np.full((N, B), fill, dtype=dtype)
 
     awareness = (rng.random((N, B)) < cfg.choice.initial_awareness).astype(f32)
-    tol = np.rint(_lognormal(rng, cfg.fatigue.tolerance_mean, cfg.fatigue.tolerance_sd, N))
-    return ConsumerState(
-        needs=rng.random((N, C)) < need_share[None, :],
-        rate_mult=_lognormal(rng, 1.0, pop.purchase_rate_sd, N).astype(f32),
-        price_sens=_lognormal(rng, pop.price_sensitivity_mean, pop.price_sensitivity_sd, N).astype(f32),
-        tolerance=tol.astype(np.int32),
-        slots=rng.poisson(pop.channel_slots_mean, N).astype(np.int32),
-        attention=_lognormal(rng, pop.read_attention_mean, 0.5, N).astype(f32),
-        on_platform=rng.random((N, P)) < user_share[None, :],
-        annoyance=np.zeros(N, f32),
-        awareness=awareness,
-        trust=nb(f32, cfg.choice.initial_trust),
-        adstock=nb(f32),
-        coupon=nb(f32),
-        coupon_fatigue=nb(f32),
-        irritation=nb(f32),
-        tier=nb(np.int8),
-        muted=nb(bool, False),
-        group=nb(np.int32, -1),
-        orders=nb(np.int32),
-        last_attended=nb(np.int32, NEVER),
-        t_private=nb(np.int32, NEVER),
-        t_alliance=nb(np.int32, NEVER),
-        t_paid=nb(np.int32, NEVER),
-        t_wom=nb(np.int32, NEVER),
-        coupon_day=nb(np.int32, NEVER),
-        member_seen=nb(np.int32, NEVER),
+    empty = np.zeros(0)
+    st = ConsumerState(
+        needs=empty, rate_mult=empty, price_sens=empty, tolerance=empty, slots=empty, attention=empty,
+        on_platform=empty, annoyance=np.zeros(N, f32), awareness=awareness, trust=nb(f32, cfg.choice.initial_trust),
+        adstock=nb(f32), coupon=nb(f32), coupon_fatigue=nb(f32), irritation=nb(f32), tier=nb(np.int8),
+        muted=nb(bool, False), group=nb(np.int32, -1), orders=nb(np.int32), last_attended=nb(np.int32, NEVER),
+        t_private=nb(np.int32, NEVER), t_alliance=nb(np.int32, NEVER), t_paid=nb(np.int32, NEVER),
+        t_wom=nb(np.int32, NEVER), coupon_day=nb(np.int32, NEVER), member_seen=nb(np.int32, NEVER),
     )
+    apply_traits(st, draws, cfg)
+    return st, draws

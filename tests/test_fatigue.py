@@ -28,6 +28,15 @@ def test_brands_attended_in_the_window_keep_their_place():
     assert att.tolist() == [[False, False, True, True]]
 
 
+def test_a_lowered_cap_binds_at_once():
+    """Remembered brands beyond a lowered tolerance do not keep their place."""
+    reached = np.ones((1, 6), bool)
+    last = np.full((1, 6), 9, np.int32)  # six brands attended yesterday, tolerance now 2
+    att = fatigue.attend(reached, last, day=10, window=7, tolerance=np.array([2]),
+                         priority=np.array([[0.5, 0.1, 0.9, 0.3, 0.8, 0.7]]))
+    assert att.tolist() == [[False, True, False, True, False, False]]
+
+
 def test_adstock_and_hill():
     x = np.zeros(1, np.float32)
     fatigue.update_adstock(x, np.array([2.0], np.float32), 0.5)

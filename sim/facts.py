@@ -1,0 +1,340 @@
+"""The stylized facts F1–F13 (MODEL_BRIEF §6, §9) as executable checks.
+
+Each fact runs an experiment (usually a built-in scenario, on validation seeds), measures
+its quantity per replication and passes when the 95% CI across replications lies inside
+its band; a directional fact passes when the CI of the paired difference excludes zero in
+the stated direction. Bands are those declared in docs/MODEL.md §1: they may be narrowed,
+never widened. A fact that is not measured yet is reported as failing, never as passing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .report import focal_brands, kpi_table, mean_ci
+from .runner import ArmRun, run_scenario
+from .scenario import Scenario, load_scenario
+from .validation import auction_docking, bass_docking
+
+VALIDATION_SEED = 1  # MODEL_BRIEF §9: calibrate on seeds >= 1000, validate on seeds 1-99
+
+
+@dataclass
+class Check:
+    """One measured quantity against its band."""
+
+    quantity: str
+    values: list[float]
+    low: float = -math.inf
+    high: float = math.inf
+
+    @property
+    def ci(self) -> tuple[float, float, float]:
+        return mean_ci(self.values)
+
+    @property
+    def passed(self) -> bool:
+        m, lo, hi = self.ci
+        if len(self.values) == 1:  # a deterministic or pooled quantity: the value itself
+            lo = hi = m
+        return not (math.isnan(lo) or math.isnan(hi)) and self.low <= lo and hi <= self.high
+
+    def band(self) -> str:
+        if math.isinf(self.low):
+            return f"< {self.high:g}" if not math.isinf(self.high) else "any"
+        if math.isinf(self.high):
+            return f"> {self.low:g}"
+        return f"{self.low:g} – {self.high:g}"
+
+
+@dataclass
+class FactResult:
+    fact: str
+    title: str
+    experiment: str
+    checks: list[Check] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(c.passed for c in self.checks)
+
+    def rows(self) -> list[dict]:
+        if not self.checks:
+            return [{"fact": self.fact, "title": self.title, "experiment": self.experiment, "quantity": "–",
+                     "mean": math.nan, "ci_low": math.nan, "ci_high": math.nan, "band": "–", "n": 0,
+                     "pass": False, "note": self.note}]
+        out = []
+        for c in self.checks:
+            m, lo, hi = c.ci
+            out.append({"fact": self.fact, "title": self.title, "experiment": self.experiment,
+                        "quantity": c.quantity, "mean": m, "ci_low": lo, "ci_high": hi, "band": c.band(),
+                        "n": len(c.values), "pass": c.passed, "note": self.note})
+        return out
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _scenario(name: str, quick: bool, **kw) -> Scenario:
+    from .cli import SCENARIO_DIR
+
+    sc = load_scenario(SCENARIO_DIR / f"{name}.yaml", quick=quick, **kw)
+    sc.seed = VALIDATION_SEED
+    return sc
+
+
+def _run(sc: Scenario, workers: int) -> tuple[dict[str, list[ArmRun]], pd.DataFrame]:
+    results = run_scenario(sc, workers=workers)
+    return results, kpi_table(results, focal_brands(sc))
+
+
+def _brand(run: ArmRun, b: int) -> pd.DataFrame:
+    d = run.daily
+    return d[(d["entity_type"] == "brand") & (d["brand_id"] == b)]
+
+
+def _paired(k: pd.DataFrame, arm: str, ref: str, kpi: str) -> list[float]:
+    a = k[k["arm"] == arm].set_index("replication")[kpi]
+    b = k[k["arm"] == ref].set_index("replication")[kpi]
+    return list((a - b).dropna())
+
+
+# ------------------------------------------------------------------------------ facts
+
+
+def f1_rising_cac(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("rising_cac", quick)
+    sc.arms = {"public_only": sc.arms["public_only"]}
+    results, _ = _run(sc, workers)
+    ratios = []
+    for r in results["public_only"]:
+        b = r.daily[r.daily["entity_type"] == "brand"]
+        g = b.groupby((b["day"] - 1) // 365)[["ad_spend", "new_customers_paid"]].sum()
+        cac = g["ad_spend"] / g["new_customers_paid"]
+        ratios.append(float(cac.iloc[-1] / cac.iloc[0]))
+    return FactResult("F1", "rising CAC", "rising_cac (public_only arm)",
+                      [Check("market CAC year 4 / year 1", ratios, 4, 16)])
+
+
+def f2_funnel(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("baseline", quick)
+    sc.arms = {"public_only": sc.arms["public_only"]}
+    results, _ = _run(sc, workers)
+    vis, ordr, repeat_paid = [], [], []
+    for r in results["public_only"]:
+        f = _brand(r, sc.base.market.focal_brand)
+        vis.append(f["impressions_valid"].sum() / f["clicks"].sum())
+        ordr.append(f["clicks"].sum() / f["orders_paid"].sum())
+        rep = f["orders"].sum() - f["new_customers"].sum()
+        repeat_paid.append((f["orders_paid"].sum() - f["new_customers_paid"].sum()) / rep)
+    return FactResult("F2", "leaky public funnel", "baseline (public_only arm)", [
+        Check("valid impressions per visit", vis, 5, 200), Check("visits per paid order", ordr, 5, 200),
+        Check("share of repeat orders through paid public", repeat_paid, 0.5, 1.0)])
+
+
+def f4_private_frequent(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("baseline", quick)
+    focal = 11  # accessories, bought about every 60 days (the 于小戈 case)
+    from .config import with_overrides
+
+    sc.arms = {name: with_overrides(sc.base, {"market.focal_brand": focal, f"brands.{focal}.strategy": strat})
+               for name, strat in (("public_only", "public_only"), ("private_cultivate", "private_cultivate"))}
+    sc.reference = "public_only"
+    results, k = _run(sc, workers)
+    cult = k[k["arm"] == "private_cultivate"]
+    return FactResult("F4", "private pays for frequent purchases", "accessories brand 11: cultivate vs public", [
+        Check("repurchase_rate_365 (cultivate)", list(cult["repurchase_rate_365"]), 0.40, 0.60),
+        Check("profit_share_existing (cultivate)", list(cult["profit_share_existing"]), 0.55, 0.75),
+        Check("repurchase gain over public_only", _paired(k, "private_cultivate", "public_only",
+                                                          "repurchase_rate_365"), 0.15)])
+
+
+def f5_private_not_cheap(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("durables_vs_fmcg", quick)
+    results, k = _run(sc, workers)
+    return FactResult("F5", "private is not cheap", "durables_vs_fmcg (furniture pair)", [
+        Check("furniture: profit cultivate − public", _paired(k, "furniture_private", "furniture_public", "profit"),
+              high=0.0)],
+        note="the capped-pool case and the break-even sweep are not measured yet")
+
+
+def f6_harvest(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("harvest_vs_cultivate", quick)
+    results, k = _run(sc, workers)
+    focal = sc.base.market.focal_brand
+    early, churn = [], []
+    for rh, rc in zip(results["harvest"], results["cultivate"], strict=True):
+        fh, fc = _brand(rh, focal), _brand(rc, focal)
+        early.append(fh[fh["day"] <= 30]["profit"].sum() - fc[fc["day"] <= 30]["profit"].sum())
+        churn.append((fh["mutes"].sum() + fh["pool_exits"].sum()) / max(fc["mutes"].sum() + fc["pool_exits"].sum(), 1))
+    return FactResult("F6", "harvest vs cultivate", "harvest_vs_cultivate", [
+        Check("profit harvest − cultivate, days 1–30", early, 0.0),
+        Check("profit harvest − cultivate, days 1–365", _paired(k, "harvest", "cultivate", "profit"), high=0.0),
+        Check("mutes + exits, harvest / cultivate", churn, 2.0)])
+
+
+def f7_saturation(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("group_saturation", quick)
+    results, k = _run(sc, workers)
+    checks = []
+    for kpi in ("reads_per_member", "orders_per_member"):
+        a = k[k["arm"] == "share_80"].set_index("replication")[kpi]
+        b = k[k["arm"] == "share_10"].set_index("replication")[kpi]
+        checks.append(Check(f"{kpi}: change from 10% to 80% of brands with pools", list(a / b - 1), high=-0.30))
+    return FactResult("F7", "group saturation", "group_saturation", checks)
+
+
+def f8_alliances(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("alliances", quick)
+    results, k = _run(sc, workers)
+    partner_rev = [float(_brand(r, 11)["revenue_alliance"].sum()) for r in results["complementary"]]
+    same = k[k["arm"] == "same_category"].set_index("replication")["profit"]
+    solo = k[k["arm"] == "solo"].set_index("replication")["profit"]
+    return FactResult("F8", "alliances", "alliances", [
+        Check("pool_active complementary − solo", _paired(k, "complementary", "solo", "pool_active"), 0.0),
+        Check("partner revenue from alliance orders (complementary)", partner_rev, 0.0),
+        Check("profit same-category − solo, relative", list((same - solo) / solo.abs()), high=0.02)])
+
+
+def f9_property_rights(quick: bool, workers: int) -> FactResult:
+    sc = _scenario("property_rights", quick)
+    from .config import with_overrides
+
+    sc.arms["owned_unthrottled"] = with_overrides(sc.arms["owned"], {"platforms.0.hosted_reach_end": 1.0})
+    results, k = _run(sc, workers)
+    focal = sc.base.market.focal_brand
+
+    def last90(arm: str) -> np.ndarray:
+        return np.array([_brand(r, focal).query("day > 275")["orders_private"].sum() for r in results[arm]], float)
+
+    return FactResult("F9", "traffic property rights", "property_rights", [
+        Check("hosted pool: private orders throttled / unthrottled (last 90 days)",
+              list(last90("hosted_throttled") / last90("hosted_unthrottled")), high=0.5),
+        Check("owned pool: private orders throttled / unthrottled (last 90 days)",
+              list(last90("owned") / last90("owned_unthrottled")), 0.9, 1.1)])
+
+
+def f11_bass(quick: bool, workers: int) -> FactResult:
+    points = [(0.005, 0.8), (0.05, 0.1)] if quick else [(0.005, 0.1), (0.005, 0.8), (0.03, 0.38), (0.05, 0.1),
+                                                        (0.05, 0.8)]
+    errs = [float((lambda d: (d["simulated"] - d["analytic"]).abs().max())(
+        bass_docking(p, q, n=20_000, days=75, seed=VALIDATION_SEED, replications=20))) for p, q in points]
+    return FactResult("F11", "Bass docking", f"mean of 20 runs at n = 20,000, (p, q) in {points}",
+                      [Check("max abs error, worst (p, q)", [max(errs)], high=0.02)])
+
+
+def f13_auction(quick: bool, workers: int) -> FactResult:
+    d = auction_docking(range(2, 13), slots=3, rounds=20_000, seed=VALIDATION_SEED)
+    return FactResult("F13", "auction docking", "GSP, uniform truthful bids, n = 2..12, 1–3 slots",
+                      [Check("max abs error of mean price per position", [float((d["simulated"] - d["analytic"])
+                                                                                .abs().max())], high=0.01)])
+
+
+def _not_measured(fact: str, title: str, what: str) -> Callable[[bool, int], FactResult]:
+    def run(quick: bool, workers: int) -> FactResult:
+        return FactResult(fact, title, what, [], note="not measured yet (issue 3/6 in progress)")
+    return run
+
+
+FACTS: dict[str, Callable[[bool, int], FactResult]] = {
+    "F1": f1_rising_cac,
+    "F2": f2_funnel,
+    "F3": _not_measured("F3", "fatigue cap", "sweep over the number of advertisers"),
+    "F4": f4_private_frequent,
+    "F5": f5_private_not_cheap,
+    "F6": f6_harvest,
+    "F7": f7_saturation,
+    "F8": f8_alliances,
+    "F9": f9_property_rights,
+    "F10": _not_measured("F10", "concentration", "equal starting cash, quality quartiles"),
+    "F11": f11_bass,
+    "F12": _not_measured("F12", "migration to private", "adaptive brands in rising_cac"),
+    "F13": f13_auction,
+}
+
+
+def validate(quick: bool = False, workers: int = 1, only: list[str] | None = None,
+             progress: Callable[[FactResult], None] | None = None) -> list[FactResult]:
+    """Run every fact (or those named in ``only``), in order."""
+    out = []
+    for fact_id, fn in FACTS.items():
+        if only is not None and fact_id not in only:
+            continue
+        res = fn(quick, workers)
+        out.append(res)
+        if progress:
+            progress(res)
+    return out
+
+
+def facts_frame(results: list[FactResult]) -> pd.DataFrame:
+    return pd.DataFrame([row for r in results for row in r.rows()])
+
+
+def write_validation_report(results: list[FactResult], out, seconds: float) -> None:
+    """facts.csv and index.html (a table and a chart per fact), written whole or not at all."""
+    import html
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import plotly.graph_objects as go
+    import plotly.offline as po
+
+    from .report import clear_stale, replace_dir
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clear_stale(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        frame = facts_frame(results)
+        frame.to_csv(tmp / "facts.csv", index=False)
+        (tmp / "plotly.min.js").write_text(po.get_plotlyjs(), encoding="utf-8")
+        n_pass = sum(r.passed for r in results)
+        parts = ["<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Validation</title>",
+                 "<script src='plotly.min.js'></script><style>body{font-family:sans-serif;max-width:1200px;"
+                 "margin:2em auto}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.3em .6em}"
+                 ".pass{color:#2ca02c}.fail{color:#d62728}</style></head><body>",
+                 f"<h1>Validation: {n_pass} of {len(results)} facts pass</h1>",
+                 f"<p>Seeds: validation seed {VALIDATION_SEED}; run time {seconds:.0f} s. A fact passes when the 95% "
+                 "confidence interval of each of its quantities lies inside its band (docs/MODEL.md §1).</p>",
+                 "<table><tr><th>fact</th><th>experiment</th><th>quantity</th><th>mean</th><th>95% CI</th>"
+                 "<th>band</th><th>n</th><th>pass</th></tr>"]
+        for _, r in frame.iterrows():
+            cls = "pass" if r["pass"] else "fail"
+            ci = "–" if math.isnan(r["ci_low"]) else f"[{r['ci_low']:.4g}, {r['ci_high']:.4g}]"
+            parts.append(f"<tr><td>{html.escape(r['fact'])} {html.escape(r['title'])}</td>"
+                         f"<td>{html.escape(r['experiment'])}</td><td>{html.escape(r['quantity'])}</td>"
+                         f"<td>{r['mean']:.4g}</td><td>{ci}</td><td>{html.escape(r['band'])}</td><td>{r['n']}</td>"
+                         f"<td class='{cls}'>{'pass' if r['pass'] else 'FAIL'} {html.escape(r['note'])}</td></tr>")
+        parts.append("</table>")
+        for i, res in enumerate(results):
+            if not res.checks:
+                continue
+            fig = go.Figure()
+            for c in res.checks:
+                m, lo, hi = c.ci
+                lo, hi = (m, m) if math.isnan(lo) else (lo, hi)
+                fig.add_trace(go.Scatter(x=[m], y=[c.quantity], mode="markers", marker={"size": 10},
+                                         error_x={"type": "data", "symmetric": False, "array": [hi - m],
+                                                  "arrayminus": [m - lo]}, showlegend=False))
+                x0 = c.low if not math.isinf(c.low) else min(m, lo) - abs(m) - 1
+                x1 = c.high if not math.isinf(c.high) else max(m, hi) + abs(m) + 1
+                fig.add_shape(type="rect", x0=x0, x1=x1, y0=c.quantity, y1=c.quantity, yref="y",
+                              line={"color": "rgba(44,160,44,0.4)", "width": 14})
+            fig.update_layout(title=f"{res.fact} {res.title}: {'pass' if res.passed else 'FAIL'}", height=140 +
+                              60 * len(res.checks), template="plotly_white", margin={"l": 320})
+            parts.append(fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fact-{i}"))
+        parts.append("</body></html>")
+        (tmp / "index.html").write_text("\n".join(parts), encoding="utf-8")
+        replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
