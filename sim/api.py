@@ -16,7 +16,8 @@ from .model import TrafficModel
 class RunResult:
     """Output of one run. ``daily``: tidy per-day rows (brands and platforms); ``summary``:
     one row per brand; ``ledger``: every flow of money of the reported days; ``config``:
-    the configuration that ran; ``orders``: the per-order log (agent units)."""
+    the configuration that ran; ``orders``: the per-order log (agent units); ``market``: daily
+    market-level series (reach breadth and the fatigue curve)."""
 
     daily: pd.DataFrame
     summary: pd.DataFrame
@@ -24,6 +25,7 @@ class RunResult:
     config: SimConfig
     seed: Any
     orders: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    market: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
     def brand(self, name_or_id: str | int) -> pd.DataFrame:
         """Daily rows of one brand."""
@@ -47,4 +49,4 @@ def run(config: SimConfig | None = None, seed: Any = 0, days: int | None = None,
         model.step()
     daily = model.recorder.frame()
     return RunResult(daily=daily, summary=summary_frame(model, daily), ledger=model.ledger.to_frame(model.scale),
-                     config=cfg, seed=seed, orders=order_frame(model))
+                     config=cfg, seed=seed, orders=order_frame(model), market=model.recorder.market_frame())

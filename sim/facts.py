@@ -105,6 +105,26 @@ def _paired(k: pd.DataFrame, arm: str, ref: str, kpi: str) -> list[float]:
     return list((a - b).dropna())
 
 
+def _sweep(configs: dict[str, object], replications: int, days: int, workers: int) -> dict[str, list[ArmRun]]:
+    """Runs of several markets, each warming up on itself (not arms of one base market)."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .runner import run_one
+
+    jobs = [(name, k, cfg.model_dump_json()) for name, cfg in configs.items() for k in range(replications)]
+    out: dict[str, list[ArmRun]] = {name: [] for name in configs}
+    if workers <= 1:
+        runs = [run_one(n, k, j, j, VALIDATION_SEED, days) for n, k, j in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
+            runs = list(pool.map(run_one, *zip(*[(n, k, j, j, VALIDATION_SEED, days) for n, k, j in jobs],
+                                                strict=True)))
+    for r in runs:
+        out[r.arm].append(r)
+    return out
+
+
 # ------------------------------------------------------------------------------ facts
 
 
@@ -130,12 +150,43 @@ def f2_funnel(quick: bool, workers: int) -> FactResult:
     for r in results["public_only"]:
         f = _brand(r, sc.base.market.focal_brand)
         vis.append(f["impressions_valid"].sum() / f["clicks"].sum())
-        ordr.append(f["clicks"].sum() / f["orders_paid"].sum())
+        ordr.append(f["clicks"].sum() / f["orders_from_clicks"].sum())
         rep = f["orders"].sum() - f["new_customers"].sum()
         repeat_paid.append((f["orders_paid"].sum() - f["new_customers_paid"].sum()) / rep)
     return FactResult("F2", "leaky public funnel", "baseline (public_only arm)", [
-        Check("valid impressions per visit", vis, 5, 200), Check("visits per paid order", ordr, 5, 200),
+        Check("valid impressions per visit", vis, 5, 200), Check("visits per order from a visit", ordr, 5, 200),
         Check("share of repeat orders through paid public", repeat_paid, 0.5, 1.0)])
+
+
+def f3_fatigue_cap(quick: bool, workers: int) -> FactResult:
+    from .config import default_config, with_overrides
+    from .metrics import X_BINS
+    from .model import apply_knobs
+
+    agents, reps, days = (2000, 3, 60) if quick else (10_000, 5, 90)
+    points = (10, 20, 40, 80)
+    base = with_overrides(default_config(), {"population.agents": agents, "population.scale": 10_000 / agents,
+                                             "run.warmup_days": 30})
+    configs = {f"brands_{n}": apply_knobs(base, {"n_brands": n}) for n in points}
+    runs = _sweep(configs, reps, days, workers)
+    low, high, slope = [], [], []
+    for k in range(reps):
+        market = pd.concat([runs[name][k].market for name in configs])
+        valid = market[[f"valid_x{i}" for i in range(len(X_BINS))]].sum().to_numpy()
+        wasted = market[[f"wasted_x{i}" for i in range(len(X_BINS))]].sum().to_numpy()
+        low.append(wasted[0] / valid[0])
+        high.append(wasted[-1] / valid[-1] if valid[-1] > 0 else math.nan)
+        spend, new = [], []
+        for name in configs:
+            b = runs[name][k].daily.query("entity_type == 'brand'")
+            spend.append(b["ad_spend"].sum())
+            new.append(b["new_customers_paid"].sum())
+        marginal = np.diff(spend) / np.diff(new)
+        slope.append(float(marginal[-1] - marginal[0]))
+    return FactResult("F3", "fatigue cap", f"sweep over {points} advertisers at tolerance 15", [
+        Check("wasted share of valid impressions at x ≤ 0.5", low, high=0.10),
+        Check("wasted share of valid impressions at x ≥ 2", high, 0.40, 1.0),
+        Check("marginal CAC, most − fewest advertisers", slope, 0.0)])
 
 
 def f4_private_frequent(quick: bool, workers: int) -> FactResult:
@@ -220,6 +271,65 @@ def f9_property_rights(quick: bool, workers: int) -> FactResult:
               list(last90("owned") / last90("owned_unthrottled")), 0.9, 1.1)])
 
 
+def f10_concentration(quick: bool, workers: int) -> FactResult:
+    from .config import default_config, with_overrides
+
+    agents, reps = (2000, 3) if quick else (10_000, 5)
+    ov = {"population.agents": agents, "population.scale": 10_000 / agents, "run.warmup_days": 0}
+    ov.update({f"brands.{i}.initial_cash": 40_000.0 for i in range(20)})  # equal starting cash
+    on = with_overrides(default_config(), ov)
+    off = with_overrides(on, {f"platforms.{p}.quality_weight": 0.0 for p in range(2)})
+    runs = _sweep({"weighting_on": on, "weighting_off": off}, reps, 365, workers)
+
+    def measures(r: ArmRun) -> tuple[float, float]:
+        b = r.daily.query("entity_type == 'brand'")
+
+        def hhi(part: pd.DataFrame) -> float:
+            imp = part.groupby("brand_id")["impressions"].sum()
+            share = imp / imp.sum()
+            return float((share**2).sum())
+
+        rise = hhi(b[b["day"] > b["day"].max() - 90]) - hhi(b[b["day"] <= 90])
+        q = np.array([c.quality for c in on.brands])
+        exited = r.summary.set_index("brand_id")["exit_day"].notna().to_numpy()
+        bottom, top = q <= np.quantile(q, 0.25), q >= np.quantile(q, 0.75)
+        return rise, float(exited[bottom].mean() - exited[top].mean())
+
+    m_on = [measures(r) for r in runs["weighting_on"]]
+    m_off = [measures(r) for r in runs["weighting_off"]]
+    return FactResult("F10", "concentration", "default market, equal starting cash, 365 days", [
+        Check("HHI of impressions, last − first 90 days", [a for a, _ in m_on], 0.0),
+        Check("exit rate, bottom − top quality quartile", [b for _, b in m_on], 0.0),
+        Check("HHI rise, weighting on − off", [a - c for (a, _), (c, _) in zip(m_on, m_off, strict=True)], 0.0),
+        Check("exit-rate gap, weighting on − off", [b - d for (_, b), (_, d) in zip(m_on, m_off, strict=True)],
+              0.0)])
+
+
+def f12_migration(quick: bool, workers: int) -> FactResult:
+    from scipy.stats import spearmanr
+
+    sc = _scenario("rising_cac", quick)
+    sc.arms = {"public_only": sc.arms["public_only"]}
+    results, _ = _run(sc, workers)
+    from .model import TrafficModel
+
+    brands = TrafficModel._build_brands(sc.base)  # configured brands plus entrants, as the model builds them
+    adaptive = [i for i, b in enumerate(brands) if sc.base.strategies[b.strategy].adaptive]
+    rhos = []
+    for r in results["public_only"]:
+        b = r.daily.query("entity_type == 'brand'")
+        b = b[b["brand_id"].isin(adaptive) & b["alive"]]
+        month = (b["day"] - 1) // 30
+        g = b.groupby(["brand_id", month])[["ad_spend", "new_customers_paid", "costs_wages", "costs_content",
+                                             "costs_incentives"]].sum()
+        private = g["costs_wages"] + g["costs_content"] + g["costs_incentives"]
+        g = g.assign(cac=g["ad_spend"] / g["new_customers_paid"].replace(0, np.nan),
+                     share=private / (private + g["ad_spend"])).dropna(subset=["cac", "share"])
+        rhos.append(float(spearmanr(g["cac"], g["share"]).statistic) if len(g) > 3 else math.nan)
+    return FactResult("F12", "migration to private", f"rising_cac: brand-months of adaptive brands {adaptive}",
+                      [Check("Spearman ρ(brand-month CAC, private share of spend)", rhos, 0.5, 1.0)])
+
+
 def f11_bass(quick: bool, workers: int) -> FactResult:
     points = [(0.005, 0.8), (0.05, 0.1)] if quick else [(0.005, 0.1), (0.005, 0.8), (0.03, 0.38), (0.05, 0.1),
                                                         (0.05, 0.8)]
@@ -236,25 +346,19 @@ def f13_auction(quick: bool, workers: int) -> FactResult:
                                                                                 .abs().max())], high=0.01)])
 
 
-def _not_measured(fact: str, title: str, what: str) -> Callable[[bool, int], FactResult]:
-    def run(quick: bool, workers: int) -> FactResult:
-        return FactResult(fact, title, what, [], note="not measured yet (issue 3/6 in progress)")
-    return run
-
-
 FACTS: dict[str, Callable[[bool, int], FactResult]] = {
     "F1": f1_rising_cac,
     "F2": f2_funnel,
-    "F3": _not_measured("F3", "fatigue cap", "sweep over the number of advertisers"),
+    "F3": f3_fatigue_cap,
     "F4": f4_private_frequent,
     "F5": f5_private_not_cheap,
     "F6": f6_harvest,
     "F7": f7_saturation,
     "F8": f8_alliances,
     "F9": f9_property_rights,
-    "F10": _not_measured("F10", "concentration", "equal starting cash, quality quartiles"),
+    "F10": f10_concentration,
     "F11": f11_bass,
-    "F12": _not_measured("F12", "migration to private", "adaptive brands in rising_cac"),
+    "F12": f12_migration,
     "F13": f13_auction,
 }
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 COUNT_BRAND = (
     ["impressions", "impressions_invalid", "impressions_valid", "impressions_wasted", "clicks",
      "new_customers"] + [f"new_customers_{c}" for c in CHANNELS]
-    + ["orders"] + [f"orders_{c}" for c in CHANNELS]
+    + ["orders"] + [f"orders_{c}" for c in CHANNELS] + ["orders_from_clicks"]
     + ["pool_members", "pool_members_tier1", "pool_members_tier2", "pool_members_tier3", "pool_active",
        "pool_joins", "mutes", "pool_exits", "messages_sent", "messages_read"]
 )
@@ -33,6 +33,7 @@ MONEY_BRAND = (
     + ["gross_profit", "contribution", "discounts"] + [f"costs_{k}" for k in BRAND_COST_LINES]
     + ["alliance_fee_income", "profit", "cash"]
 )
+X_BINS = np.array([0.0, 0.5, 1.0, 1.5, 2.0])  # lower edges of the bins of reach breadth x (F3)
 RATIO_BRAND = ["cpm", "cac_public", "bid_cpm", "private_share", "operators", "alive"]
 BRAND_METRICS = COUNT_BRAND + MONEY_BRAND + RATIO_BRAND
 PLATFORM_METRICS = ["impressions", "impressions_invalid", "inventory", "fill_rate", "ad_revenue",
@@ -58,12 +59,39 @@ class DailyRecorder:
         self.brand_rows: list[np.ndarray] = []
         self.platform_rows: list[np.ndarray] = []
         self._bidx = {m: i for i, m in enumerate(BRAND_METRICS)}
+        self.market_rows: list[np.ndarray] = []
 
     def last_total(self, metric: str) -> float:
         if not self.brand_rows:
             return 0.0
         v = self.brand_rows[-1][:, self._bidx[metric]]
         return float(np.nansum(v) * (self.model.scale if metric in COUNT_BRAND or metric in MONEY_BRAND else 1))
+
+    def record_market(self, t: int, n_imp: np.ndarray, wasted: np.ndarray) -> None:
+        """Market-level fatigue curve (F3): valid and wasted impressions by each consumer's reach breadth x.
+
+        x_i = distinct brands whose valid ads reached consumer i within ``fatigue.window_days``
+        ÷ the mean tolerance cap.
+        """
+        m = self.model
+        st = m.state
+        breadth = ((t - st.last_reached) < m.cfg.fatigue.window_days).sum(axis=1)
+        x = breadth / max(m.cfg.fatigue.tolerance_mean, 1e-9)
+        b = np.clip(np.searchsorted(X_BINS, x, side="right") - 1, 0, len(X_BINS) - 1)
+        valid = np.bincount(b, n_imp.sum(axis=1, dtype=np.float64), len(X_BINS))
+        waste = np.bincount(b, wasted.sum(axis=1, dtype=np.float64), len(X_BINS))
+        self.market_rows.append(np.r_[t, x.mean(), valid, waste])
+
+    def market_frame(self) -> pd.DataFrame:
+        """Daily market rows: day, reach_x_mean, valid_x<k> and wasted_x<k> per bin of x (scaled)."""
+        cols = ["day", "reach_x_mean"] + [f"valid_x{k}" for k in range(len(X_BINS))] + [
+            f"wasted_x{k}" for k in range(len(X_BINS))]
+        if not self.market_rows:
+            return pd.DataFrame(columns=cols)
+        df = pd.DataFrame(np.stack(self.market_rows), columns=cols)
+        df["day"] = df["day"].astype(np.int64)
+        df[cols[2:]] *= self.model.scale
+        return df
 
     def record(self, t: int, d: dict[str, Any]) -> None:
         m = self.model
@@ -84,6 +112,7 @@ class DailyRecorder:
         col["new_customers"] = np.bincount(o_b[new], minlength=B).astype(float)
         col["orders"] = np.bincount(o_b, minlength=B).astype(float)
         col["revenue"] = flows["revenue"]
+        col["orders_from_clicks"] = np.bincount(o_b[orders["clicked"]], minlength=B).astype(float)
         for code, name in enumerate(CHANNELS):
             sel = chn == code
             col[f"new_customers_{name}"] = np.bincount(o_b[sel & new], minlength=B).astype(float)

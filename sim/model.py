@@ -325,6 +325,7 @@ class TrafficModel(mesa.Model):
         eff, excess = fat.wear_out(n_att, f32(cfg.ads.wearout_frequency))
         wasted = (n_imp - n_att) + excess
         st.last_attended[att] = t
+        st.last_reached[reached] = t
         st.t_paid[eff > 0] = t
         fat.update_adstock(st.adstock, eff, f32(cfg.ads.adstock_decay))
         a = cfg.ads
@@ -385,6 +386,7 @@ class TrafficModel(mesa.Model):
         key = np.unique(np.concatenate(oi).astype(np.int64) * B + np.concatenate(ob)) if oi else np.zeros(0, np.int64)
         o_i, o_b = (key // B).astype(np.int64), (key % B).astype(np.int64)
         orders = self._settle_orders(t, o_i, o_b)
+        orders["clicked"] = paid_touch[o_i, o_b]  # the order followed a click on the brand's ad today
 
         # 7. joining the pool ------------------------------------------------------------------
         joins, incentives = self._join(t, o_i, o_b, alive)
@@ -429,6 +431,7 @@ class TrafficModel(mesa.Model):
         member = st.tier > 0
         st.member_seen[member] = t
         if reported:
+            self.recorder.record_market(t, n_imp, wasted)
             self.recorder.record(t, dict(
                 alive=alive, ad_spend=ad_spend, impressions=impressions, impressions_invalid=invalid,
                 impressions_valid=delivered, impressions_wasted=wasted.sum(axis=0, dtype=np.float64),

@@ -31,6 +31,7 @@ class ArmRun:
     daily: pd.DataFrame
     summary: pd.DataFrame
     seconds: float
+    market: pd.DataFrame | None = None
 
 
 def run_one(arm: str, k: int, cfg_json: str, base_json: str, seed: int, days: int) -> ArmRun:
@@ -43,7 +44,7 @@ def run_one(arm: str, k: int, cfg_json: str, base_json: str, seed: int, days: in
         model.step()
     daily = model.recorder.frame()
     summary = summary_frame(model, daily)
-    return ArmRun(arm, k, daily, summary, time.perf_counter() - t0)
+    return ArmRun(arm, k, daily, summary, time.perf_counter() - t0, model.recorder.market_frame())
 
 
 def run_scenario(sc: Scenario, workers: int = 1, progress: Callable[[ArmRun], None] | None = None

@@ -36,6 +36,7 @@ class ConsumerState:
     group: np.ndarray  # i32 (N, B): group index within the brand's pool, -1 if none
     orders: np.ndarray  # i32 (N, B): orders ever placed (warm-up included)
     last_attended: np.ndarray  # i32 (N, B): last day the brand's ad was attended
+    last_reached: np.ndarray  # i32 (N, B): last day a valid impression of the brand reached the consumer
     t_private: np.ndarray  # i32 (N, B): last day a message of the brand was read (member)
     t_alliance: np.ndarray  # i32 (N, B): last day a partner offer for the brand was read
     t_paid: np.ndarray  # i32 (N, B): last day an attended valid impression of the brand
@@ -112,7 +113,8 @@ def init_state(cfg: SimConfig, n_brands: int, rng: np.random.Generator) -> tuple
         on_platform=empty, annoyance=np.zeros(N, f32), awareness=awareness, trust=nb(f32, cfg.choice.initial_trust),
         adstock=nb(f32), coupon=nb(f32), coupon_fatigue=nb(f32), irritation=nb(f32), tier=nb(np.int8),
         muted=nb(bool, False), group=nb(np.int32, -1), orders=nb(np.int32), last_attended=nb(np.int32, NEVER),
-        t_private=nb(np.int32, NEVER), t_alliance=nb(np.int32, NEVER), t_paid=nb(np.int32, NEVER),
+        last_reached=nb(np.int32, NEVER), t_private=nb(np.int32, NEVER), t_alliance=nb(np.int32, NEVER),
+        t_paid=nb(np.int32, NEVER),
         t_wom=nb(np.int32, NEVER), coupon_day=nb(np.int32, NEVER), member_seen=nb(np.int32, NEVER),
     )
     apply_traits(st, draws, cfg)

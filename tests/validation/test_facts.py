@@ -30,3 +30,35 @@ def test_single_values_and_empty_facts():
 
 def test_every_fact_of_the_brief_is_listed():
     assert list(FACTS) == [f"F{i}" for i in range(1, 14)]
+
+
+def test_fatigue_curve_bins_waste_by_reach_breadth():
+    """The F3 measurement: waste by reach breadth x = brands reaching a consumer in the window / tolerance."""
+    import sim
+    from tests.conftest import small_config
+
+    def curve(tolerance):
+        ov = {"fatigue.tolerance_mean": tolerance, "fatigue.tolerance_sd": 0.0}
+        r = sim.run(small_config(agents=1500, warmup=5, **ov), seed=1, days=10)
+        m = r.market
+        b = r.daily.query("entity_type == 'brand'")
+        valid, wasted = m.filter(like="valid_x").sum(), m.filter(like="wasted_x").sum()
+        # the bins account for every valid and wasted impression
+        assert valid.sum() == b["impressions_valid"].sum() and wasted.sum() == b["impressions_wasted"].sum()
+        assert (m["reach_x_mean"] > 0).all() and set(m["day"]) == set(range(1, 11))
+        return valid.to_numpy(), wasted.to_numpy()
+
+    valid, wasted = curve(2.0)
+    assert wasted[-1] / valid[-1] > 0.5  # x >= 2: four or more brands for two places
+    valid, wasted = curve(50.0)
+    assert wasted.sum() == 0 and valid[0] == valid.sum()  # nobody near a cap of 50: all at x < 0.5, no waste
+
+
+def test_orders_from_clicks_are_a_subset_of_orders():
+    import sim
+    from tests.conftest import small_config
+
+    r = sim.run(small_config(agents=1500, warmup=5), seed=2, days=10)
+    b = r.daily.query("entity_type == 'brand'")
+    assert 0 < b["orders_from_clicks"].sum() <= b["clicks"].sum()
+    assert (b["orders_from_clicks"] <= b["orders"]).all()
