@@ -16,7 +16,6 @@ import pandas as pd
 
 from .choice import CHANNELS, PAID, PRIVATE
 from .ledger import BRAND_COST_LINES
-from .state import NEVER
 
 if TYPE_CHECKING:
     from .model import TrafficModel
@@ -324,4 +323,4 @@ def _channel_contribution(orders: pd.DataFrame, code: int, B: int, scale: float)
     return orders[sel].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0).to_numpy(float) * scale
 
 
-__all__ = ["BRAND_METRICS", "PLATFORM_METRICS", "DailyRecorder", "summary_frame", "order_frame", "NEVER"]
+__all__ = ["BRAND_METRICS", "PLATFORM_METRICS", "DailyRecorder", "summary_frame", "order_frame"]

@@ -357,7 +357,7 @@ def _rows(t: pd.DataFrame, arms: list[str], prefix: str, lang: str) -> list[str]
             r = t.loc[(k, a)]
             lo, hi = r[f"{prefix}ci_low"], r[f"{prefix}ci_high"]
             ci = "" if math.isnan(lo) else f"<br><small>[{_fmt(k, lo)}, {_fmt(k, hi)}]</small>"
-            cells.append(f"<td>{_fmt(k, r[prefix + 'mean'] if prefix else r['mean'])}{ci}</td>")
+            cells.append(f"<td>{_fmt(k, r[f'{prefix}mean'])}{ci}</td>")
         rows.append(f"<tr><td>{html.escape(tr(lang, k))}</td>{''.join(cells)}</tr>")
     return rows
 

@@ -264,7 +264,7 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
         if arm == other:
             raise UserError(p, "an arm cannot be compared with itself", key=f"compare_to.{arm}",
                             line=_line_for(lines, f"compare_to.{arm}"))
-    base = _apply(default_config(), sf.base, p, lines, "base")
+    base = _resolve_graph_path(_apply(default_config(), sf.base, p, lines, "base"), p)
     if overrides:
         try:
             base = with_overrides(base, overrides)
@@ -277,7 +277,7 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     _check_resources(base, p, lines, "base")
     arms = {}
     for name, ov in sf.arms.items():
-        arm = _apply(base, ov or {}, p, lines, f"arms.{name}")
+        arm = _resolve_graph_path(_apply(base, ov or {}, p, lines, f"arms.{name}"), p)
         if arm.population != base.population or arm.graph != base.graph:
             _check_resources(arm, p, lines, f"arms.{name}")
         arms[name] = arm
@@ -295,11 +295,17 @@ def quicken(cfg: SimConfig, agents: int) -> SimConfig:
     return with_overrides(cfg, {"population.agents": agents, "population.scale": cfg.population.scale * n / agents})
 
 
+def _resolve_graph_path(cfg: SimConfig, file: Path) -> SimConfig:
+    """A relative graph.path is relative to the scenario file (or, failing that, to the working folder)."""
+    if cfg.graph.kind != "edgelist" or not cfg.graph.path or Path(cfg.graph.path).is_absolute():
+        return cfg
+    beside = file.parent / cfg.graph.path
+    return with_overrides(cfg, {"graph.path": str(beside.resolve())}) if beside.exists() else cfg
+
+
 def _check_resources(cfg: SimConfig, file: Path, lines: dict[str, int], section: str) -> None:
     if cfg.graph.kind == "edgelist":
         gp = Path(cfg.graph.path or "")
-        if not gp.is_absolute():
-            gp = (file.parent / gp) if (file.parent / gp).exists() else gp
         try:
             g = load_edgelist(gp)
         except GraphFileError as exc:

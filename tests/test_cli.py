@@ -115,6 +115,22 @@ def test_malformed_graph_file_names_its_line(tmp_path):
     assert "g.txt:3" in msg and "graph.path" in msg
 
 
+def test_a_graph_file_beside_the_scenario_is_found_from_any_folder(tmp_path, monkeypatch):
+    folder = tmp_path / "market"
+    folder.mkdir()
+    edges = "\n".join(f"{i} {(i + 1) % 120}" for i in range(120)) + "\n"
+    (folder / "g.txt").write_text(edges, encoding="utf-8")
+    text = GOOD.replace("population.agents: 300", "population.agents: 120").replace(
+        "run.warmup_days: 5", "run.warmup_days: 5\n  graph.kind: edgelist\n  graph.path: g.txt")
+    scenario = _write(folder, text)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    res = runner.invoke(app, ["run", str(scenario), "--out", str(tmp_path / "rep"), "--workers", "1"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "rep" / "index.html").exists()
+
+
 def test_population_too_large_for_memory_is_caught_before_allocating(tmp_path):
     msg = _bad(tmp_path, GOOD.replace("population.agents: 300", "population.agents: 50000000"))
     assert "s.yaml:3" in msg and "population.agents" in msg and "GiB" in msg
