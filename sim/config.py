@@ -629,8 +629,7 @@ def validate_config(data: dict[str, Any]) -> SimConfig:
             # cross-check messages already start with the path
             if ": " in msg and msg.split(": ", 1)[0].count(".") and not path:
                 path, msg = msg.split(": ", 1)
-        return_msg = msg
-        raise ConfigError(path, return_msg) from None
+        raise ConfigError(path, msg) from None
 
 
 def _resolve_node(model: type[BaseModel], loc: tuple[Any, ...], data: Any) -> type[BaseModel] | None:

@@ -107,22 +107,11 @@ def _paired(k: pd.DataFrame, arm: str, ref: str, kpi: str) -> list[float]:
 
 def _sweep(configs: dict[str, object], replications: int, days: int, workers: int) -> dict[str, list[ArmRun]]:
     """Runs of several markets, each warming up on itself (not arms of one base market)."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    from .runner import run_jobs
 
-    from .runner import run_one
-
-    jobs = [(name, k, cfg.model_dump_json()) for name, cfg in configs.items() for k in range(replications)]
-    out: dict[str, list[ArmRun]] = {name: [] for name in configs}
-    if workers <= 1:
-        runs = [run_one(n, k, j, j, VALIDATION_SEED, days) for n, k, j in jobs]
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-            runs = list(pool.map(run_one, *zip(*[(n, k, j, j, VALIDATION_SEED, days) for n, k, j in jobs],
-                                                strict=True)))
-    for r in runs:
-        out[r.arm].append(r)
-    return out
+    jobs = [(name, k, cfg.model_dump_json(), cfg.model_dump_json(), VALIDATION_SEED, days)
+            for name, cfg in configs.items() for k in range(replications)]
+    return run_jobs(jobs, workers)
 
 
 # ------------------------------------------------------------------------------ facts
@@ -384,20 +373,13 @@ def facts_frame(results: list[FactResult]) -> pd.DataFrame:
 def write_validation_report(results: list[FactResult], out, seconds: float) -> None:
     """facts.csv and index.html (a table and a chart per fact), written whole or not at all."""
     import html
-    import shutil
-    import tempfile
-    from pathlib import Path
 
     import plotly.graph_objects as go
     import plotly.offline as po
 
-    from .report import clear_stale, replace_dir
+    from .output import atomic_folder
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clear_stale(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    with atomic_folder(out) as tmp:
         frame = facts_frame(results)
         frame.to_csv(tmp / "facts.csv", index=False)
         (tmp / "plotly.min.js").write_text(po.get_plotlyjs(), encoding="utf-8")
@@ -438,7 +420,3 @@ def write_validation_report(results: list[FactResult], out, seconds: float) -> N
             parts.append(fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"fact-{i}"))
         parts.append("</body></html>")
         (tmp / "index.html").write_text("\n".join(parts), encoding="utf-8")
-        replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

@@ -42,6 +42,7 @@ HISTORY = ("new_paid", "valid_impressions", "contribution_paid", "ad_spend", "co
            "private_spend", "orders")
 
 # Keyword knobs accepted by TrafficModel (for batch_run and the live app) -> how they map onto the config.
+# A plain dotted path is set as it is; the others are expanded by apply_knobs.
 KNOBS: dict[str, str] = {
     "n_consumers": "population.agents",
     "n_brands": "(resize brands)",
@@ -78,11 +79,8 @@ def apply_knobs(cfg: SimConfig, knobs: dict[str, Any]) -> SimConfig:
         if data["market"]["focal_brand"] >= n:
             data["market"]["focal_brand"] = 0
         cfg = SimConfig.model_validate(data)
-    simple = {"n_consumers": "population.agents", "private_share": "market.private_share",
-              "tolerance_cap": "fatigue.tolerance_mean", "alliance": "alliances.enabled",
-              "warmup_days": "run.warmup_days"}
-    for name, path in simple.items():
-        if name in k:
+    for name, path in KNOBS.items():
+        if name in k and " " not in path and "*" not in path and "<" not in path:
             ov[path] = k.pop(name)
     for name, leaf in (("push_frequency", "push_per_day"), ("content_share", "content_share")):
         if name in k:
@@ -236,6 +234,7 @@ class TrafficModel(mesa.Model):
         self.b_cost = np.array([b.unit_cost for b in bc], dtype=float)
         self.b_quality = np.array([b.quality for b in bc], dtype=float)
         self.b_commission = np.array([cfg.platforms[p].commission_rate for p in self.b_plat])
+        self.b_invalid = np.array([cfg.platforms[p].invalid_traffic_share for p in self.b_plat])
         self.c_interval = np.array([c.purchase_interval_days for c in cfg.categories])
         self.c_ref_price = np.array([c.reference_price for c in cfg.categories])
         self.c_impulse = np.array([c.impulse_rate for c in cfg.categories])
@@ -250,6 +249,8 @@ class TrafficModel(mesa.Model):
                 seg = st.on_platform[:, p] & st.needs[:, c]
                 self.seg_size[p, c] = seg.sum()
                 self.inventory[p, c] = (seg / n_needs).sum() * pc.ad_slots_per_user
+        # (N, B): the consumer is in the brand's targeting segment (uses its platform, buys its category)
+        self.in_segment = st.on_platform[:, self.b_plat] & st.needs[:, self.b_cat]
         for b in self.brands:
             b.cfg = bc[b.index]
 
@@ -300,13 +301,12 @@ class TrafficModel(mesa.Model):
                                         self.seg_size[p, c])
                 bought[idx] += imps
                 spend_plan[idx] += spend
-        ivt = np.array([cfg.platforms[p].invalid_traffic_share for p in self.b_plat])
+        ivt = self.b_invalid
         valid_exp = bought * (1 - ivt)
         seg = self.seg_size[self.b_plat, self.b_cat]
         lam = np.where(seg > 0, valid_exp / np.maximum(seg, 1), 0.0).astype(f32)
-        in_seg = st.on_platform[:, self.b_plat] & st.needs[:, self.b_cat]
         u_del = rs["delivery"].random((N, B), dtype=f32)
-        n_imp = pools.stochastic_round(lam[None, :], u_del).astype(f32) * in_seg
+        n_imp = pools.stochastic_round(lam[None, :], u_del).astype(f32) * self.in_segment
         delivered = n_imp.sum(axis=0, dtype=np.float64)
         factor = np.where(valid_exp > 0, delivered / np.maximum(valid_exp, 1e-300), 0.0)
         ad_spend = spend_plan * factor
@@ -436,7 +436,7 @@ class TrafficModel(mesa.Model):
                 alive=alive, ad_spend=ad_spend, impressions=impressions, impressions_invalid=invalid,
                 impressions_valid=delivered, impressions_wasted=wasted.sum(axis=0, dtype=np.float64),
                 clicks=clicks, o_b=o_b, orders=orders, flows=flows, fee_paid=fee_paid, fee_income=fee_income,
-                profit=profit, msg=msg, joins=joins, bought=bought, spend_plan=spend_plan,
+                profit=profit, msg=msg, joins=joins,
             ))
             if self.final_cfg.metrics.order_log:
                 self.orders_log.append({"day": np.full(o_i.size, t, np.int32), "consumer": o_i.astype(np.int32),
@@ -735,21 +735,17 @@ class TrafficModel(mesa.Model):
         spend = float(orders["revenue"].sum())  # consumer side, order by order
         if not close(spend, float(flows["revenue"].sum())):
             raise InvariantError("consumer spend = brand revenue", t, "market", f"{spend} vs {flows['revenue'].sum()}")
-        B = self.n_brands
+        # per account, the ledger's net (computed from its rows) against what the model computed
         for p, plat in enumerate(self.platforms):
-            acct = self.ledger.platform_account(p)
-            got = float(rows[rows[:, 3] == acct, 4].sum()) if rows.size else 0.0
+            got = float(net[self.ledger.platform_account(p)])
             mine = self.b_plat == p
             expect = float(flows["ads"][mine].sum() + flows["commission"][mine].sum())
             if not close(got, expect):
                 raise InvariantError("platform revenue = ad spend + commission", t, plat.name, f"{got} vs {expect}")
-        for b in range(B):
-            acct = self.ledger.brand_account(b)
-            inflow = rows[rows[:, 3] == acct, 4].sum()
-            outflow = rows[rows[:, 2] == acct, 4].sum()
-            if not close(float(inflow - outflow), float(profit[b])):
-                raise InvariantError("profit = revenue - costs", t, self.brands[b].name,
-                                     f"ledger {inflow - outflow} vs {profit[b]}")
+        for b in range(self.n_brands):
+            got = float(net[self.ledger.brand_account(b)])
+            if not close(got, float(profit[b])):
+                raise InvariantError("profit = revenue - costs", t, self.brands[b].name, f"ledger {got} vs {profit[b]}")
 
     def _check_caps(self, t: int) -> None:
         st = self.state

@@ -12,11 +12,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from scipy import stats
 
 from .choice import CHANNELS
 from .i18n import tr
+from .output import atomic_folder
 from .runner import ArmRun
 from .scenario import Scenario
 
@@ -415,17 +413,10 @@ def git_commit() -> str | None:
 
 def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang: str, seconds: float,
                  command: list[str] | None = None) -> Path:
-    """Write the whole report to a temporary folder beside ``out``, then move it into place."""
+    """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing)."""
     from . import __version__
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clear_stale(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the report is an ordinary folder
-    try:
+    with atomic_folder(out) as tmp:
         kpis = kpi_table(results, focal_brands(sc))
         table = summary_table(kpis, sc.reference_of)
         summary = executive_summary(sc, results, table, lang)
@@ -457,44 +448,7 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
                     r.daily.to_parquet(tmp / "runs" / f"{_safe(arm)}_rep{r.replication}.parquet", index=False)
         pd.concat([r.summary.assign(arm=arm, replication=r.replication) for arm, rs in results.items() for r in rs]
                   ).to_parquet(tmp / "runs" / "summaries.parquet", index=False)
-        replace_dir(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def clear_stale(out: Path) -> None:
-    """Remove temporary folders left beside ``out`` by writers that died (SIGKILL, power loss)."""
-    for p in out.parent.glob(f".{out.name}.tmp-*"):
-        pid = p.name[len(f".{out.name}.tmp-"):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(p, ignore_errors=True)
-    for p in out.parent.glob(f".{out.name}.old-*"):
-        pid = p.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def replace_dir(tmp: Path, out: Path) -> None:
-    """Move a finished folder into place; an existing one is swapped out whole, never half-overwritten."""
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-        os.replace(tmp, out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, out)
+    return Path(out)
 
 
 def _safe(name: str) -> str:

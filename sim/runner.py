@@ -47,33 +47,45 @@ def run_one(arm: str, k: int, cfg_json: str, base_json: str, seed: int, days: in
     return ArmRun(arm, k, daily, summary, time.perf_counter() - t0, model.recorder.market_frame())
 
 
-def run_scenario(sc: Scenario, workers: int = 1, progress: Callable[[ArmRun], None] | None = None
-                 ) -> dict[str, list[ArmRun]]:
-    """All runs of a scenario, grouped by arm and ordered by replication."""
-    base_json = sc.base.model_dump_json()
-    jobs = [(arm, k, cfg.model_dump_json()) for k in range(sc.replications) for arm, cfg in sc.arms.items()]
-    results: dict[str, list[ArmRun]] = {arm: [] for arm in sc.arms}
+Job = tuple[str, int, str, str, int, int]  # (arm, replication, config JSON, warm-up config JSON, seed, days)
+
+
+def run_jobs(jobs: list[Job], workers: int = 1, progress: Callable[[ArmRun], None] | None = None
+             ) -> dict[str, list[ArmRun]]:
+    """Run jobs locally or over a process pool; results grouped by arm and ordered by replication."""
+    results: dict[str, list[ArmRun]] = {}
+    for arm, *_ in jobs:
+        results.setdefault(arm, [])
+
+    def done(r: ArmRun) -> None:
+        results[r.arm].append(r)
+        if progress:
+            progress(r)
+
     if workers <= 1:
-        for arm, k, cj in jobs:
-            r = run_one(arm, k, cj, base_json, sc.seed, sc.days)
-            results[arm].append(r)
-            if progress:
-                progress(r)
+        for job in jobs:
+            done(run_one(*job))
     else:
         # spawn: safe with the threads numpy and pyarrow start (and what Mesa selects on import anyway);
         # scripts that call this need the usual `if __name__ == "__main__":` guard
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-            futs = [pool.submit(run_one, arm, k, cj, base_json, sc.seed, sc.days) for arm, k, cj in jobs]
+            futs = [pool.submit(run_one, *job) for job in jobs]
             try:
                 for f in as_completed(futs):
-                    r = f.result()
-                    results[r.arm].append(r)
-                    if progress:
-                        progress(r)
+                    done(f.result())
             except BaseException:
                 for f in futs:
                     f.cancel()
                 raise
-    for arm in results:
-        results[arm].sort(key=lambda r: r.replication)
+    for runs in results.values():
+        runs.sort(key=lambda r: r.replication)
     return results
+
+
+def run_scenario(sc: Scenario, workers: int = 1, progress: Callable[[ArmRun], None] | None = None
+                 ) -> dict[str, list[ArmRun]]:
+    """All runs of a scenario (every arm warms up on the base market), grouped by arm."""
+    base_json = sc.base.model_dump_json()
+    jobs = [(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days)
+            for k in range(sc.replications) for arm, cfg in sc.arms.items()]
+    return run_jobs(jobs, workers, progress)
