@@ -1,19 +1,33 @@
-"""Paid acquisition: a generalised second-price (GSP) auction with reserve and quality weighting.
+"""Paid acquisition: a generalised second-price (GSP) auction with reserve, quality weighting
+and budget pacing by probabilistic throttling.
 
-Source: Edelman, Ostrovsky & Schwarz (2007). Bidders are ranked by score = bid · quality^w
-(w = ``platforms.*.quality_weight``; w = 0 switches quality weighting off). The bidder in
-position k pays per impression the smallest bid that would keep its position,
+Source: Edelman, Ostrovsky & Schwarz (2007) for GSP; Agarwal et al. (2014, "Budget pacing for
+targeted online advertisements") and Balseiro, Kim & Mahdian (2017) for throttling. Bidders
+are ranked by score = bid · quality^w (w = ``platforms.*.quality_weight``; w = 0 switches
+quality weighting off). The winner of an impression pays the smallest bid that would have
+kept its position against the other bidders in that auction,
 
-    price_k = max(reserve, score_{k+1} / quality_k^w),
+    price = max(reserve, score_next / quality_winner^w),
 
-and never more than its own bid. With more bidders the clearing price rises (MODEL_BRIEF
-F13: for truthful bids uniform on [0, 1], equal quality and no reserve, E[price_k] =
-(n − k)/(n + 1)).
+and never more than its own bid (:func:`gsp_prices`; MODEL_BRIEF F13: for truthful bids
+uniform on [0, 1], equal quality and no reserve, E[price_k] = (n − k)/(n + 1)).
 
-Impressions are sold in batches: each day's inventory of a targeting segment is split over
-``auction_rounds`` rounds, and within a round the winners, in rank order, buy as many
-impressions as their paced round budget pays for at their GSP price until the round's
-inventory runs out (budget pacing). CPM and CAC are outputs, never inputs.
+A segment's impressions are many separate auctions. A budget-limited bidder takes part in
+only a share π_i of them (throttling), so with few advertisers most impressions see one
+bidder and clear at the reserve, and with many every impression is contested and the price
+climbs toward the bids: this is why CAC rises with competition at fixed inventory (F1).
+In rank order k = 1..n (S_k = Π_{j<k}(1 − π_j): the share of auctions no higher-ranked
+bidder joined),
+
+    impressions_k = I · S_k · π_k,
+    E[price_k]    = (Σ_{m>k} score_m · π_m · Π_{k<j<m}(1 − π_j)) / quality_k^w + reserve · Π_{j>k}(1 − π_j),
+    π_k           = min(1, budget_k / (I · S_k · E[price_k]), max_qty / (I · S_k)),
+
+solved by fixed-point iteration (it converges in 10–30 sweeps). With unlimited budgets every
+π = 1 and this is GSP exactly. The reserve applies to the expected price as a whole, so it is
+exact when quality is equal or w = 0. Each day's inventory of a targeting segment is split
+over ``auction_rounds`` rounds with the budget left paced evenly over the rounds left.
+CPM and CAC are outputs, never inputs.
 """
 
 from __future__ import annotations
@@ -55,13 +69,45 @@ def gsp_prices(bids: np.ndarray, quality: np.ndarray, reserve: float = 0.0,
     return order, price
 
 
+def participation(score: list[float], qw: list[float], bid: list[float], budget: list[float], inventory: float,
+                  reserve: float, max_qty: float, tol: float = 1e-10, max_sweeps: int = 500
+                  ) -> tuple[list[float], list[float]]:
+    """Throttling shares π and expected prices per win for bidders sorted by score (highest first).
+
+    Plain Python floats: a segment has a few dozen bidders, and this runs per round.
+    """
+    n = len(score)
+    pi = [1.0] * n
+    price = [0.0] * n
+    for _ in range(max_sweeps):
+        above_none = 0.0  # Σ score·π·Π(1 − π) over lower ranks, built from the bottom
+        none_below = 1.0  # Π_{j>k}(1 − π_j)
+        for k in range(n - 1, -1, -1):
+            price[k] = min(bid[k], above_none / qw[k] + reserve * none_below)
+            above_none = score[k] * pi[k] + (1.0 - pi[k]) * above_none
+            none_below *= 1.0 - pi[k]
+        free = 1.0  # S_k
+        change = 0.0
+        for k in range(n):
+            avail = inventory * free
+            share = 1.0
+            if avail > 0:
+                if price[k] > 0:
+                    share = min(share, budget[k] / (avail * price[k]))
+                share = min(share, max_qty / avail)
+            change = max(change, abs(share - pi[k]))
+            pi[k] = share
+            free *= 1.0 - share
+        if change < tol:
+            break
+    return pi, price
+
+
 def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
                reserve: float, quality_weight: float, max_qty: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
-    """Sell one round's inventory to budget-constrained bidders in GSP rank order.
+    """Sell one round's inventory to budget-constrained, throttled bidders (see module docstring).
 
-    Each eligible bidder (bid >= reserve, budget > 0) in rank order buys
-    min(budget / price, max_qty, inventory left) impressions at its GSP price; max_qty is
-    the platform's frequency cap times the segment's users (per round).
+    max_qty is the platform's frequency cap times the segment's users (per round).
 
     Returns:
         (impressions, spend) per bidder for this round.
@@ -69,21 +115,21 @@ def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inven
     n = len(bids)
     imps = np.zeros(n)
     spend = np.zeros(n)
-    active = (budgets > 0) & (bids > 0)
+    active = (budgets > 0) & (bids > 0) & (bids >= reserve)
     if not active.any() or inventory <= 0:
         return imps, spend
     idx = np.flatnonzero(active)
-    order, price = gsp_prices(bids[idx], quality[idx], reserve, quality_weight)
-    left = float(inventory)
-    for k in order:  # a loop over the few bidders of a segment, not over consumers
-        p = price[k]
-        if not np.isfinite(p) or left <= 0:
-            continue
-        i = idx[k]
-        q = min(left, max_qty) if p <= 0 or budgets[i] >= p * min(left, max_qty) else budgets[i] / p
-        imps[i] = q
-        spend[i] = q * p
-        left -= q
+    qw = np.asarray(quality, dtype=float)[idx] ** quality_weight
+    score = bids[idx] * qw
+    order = np.argsort(-score, kind="stable")  # ties keep index order: deterministic
+    idx, qw, score = idx[order], qw[order], score[order]
+    pi, price = participation(score.tolist(), qw.tolist(), bids[idx].tolist(), budgets[idx].tolist(),
+                              float(inventory), float(reserve), float(max_qty))
+    free = 1.0
+    for k, i in enumerate(idx):  # a loop over the few bidders of a segment, not over consumers
+        imps[i] = inventory * free * pi[k]
+        spend[i] = min(imps[i] * price[k], budgets[i])  # min: rounding only
+        free *= 1.0 - pi[k]
     return imps, spend
 
 
