@@ -181,7 +181,8 @@ class CategoryConfig(_Node):
     need_share: float = P(0.8, "Share of consumers who buy the category at all", "1", ge=0, le=1)
     reference_price: float = P(50.0, "Typical price in the category (price utility is log price / this)", "RMB", gt=0)
     outside_utility: float = P(
-        0.0, "Utility of buying nothing on an occasion (logit outside option)", "utils", ge=-100, le=100
+        0.0, "Utility of the outside option on an occasion: buying an unmodelled brand, or nothing (logit)", "utils",
+        ge=-100, le=100,
     )
     impulse_rate: float = P(
         0.08, "Chance that an ad click turns into an order without a purchase occasion (impulse buy)",
@@ -286,7 +287,8 @@ class ChoiceConfig(_Node):
     beta_trust: float = P(2.0, "Utility per unit of trust in the brand", "utils", ge=-100, le=100)
     beta_ad: float = P(1.0, "Utility per unit of Hill-saturated ad stock", "utils", ge=-100, le=100)
     beta_coupon: float = P(3.0, "Utility per unit of coupon value / price", "utils", ge=-100, le=100)
-    beta_tier: float = P(0.4, "Utility per private-pool tier (1-3)", "utils", ge=-100, le=100)
+    beta_tier: float = P(0.7, "Utility per private-pool tier (1-3)", "utils", ge=-100, le=100,
+                         source="F4: members' repurchase gain over public only")
     beta_habit: float = P(0.5, "Utility of a brand the consumer has bought before", "utils", ge=-100, le=100)
     beta_touch: float = P(1.5, "Utility of a brand that touched the consumer today (click, read offer, referral)",
                           "utils", ge=-100, le=100)
@@ -333,7 +335,8 @@ def _default_modes() -> dict[str, OperatingMode]:
 class PrivateConfig(_Node):
     group_size: int = P(500, "Members per group (WeChat cap)", "people", ge=1, le=100_000,
                         source="WeChat group cap 500")
-    join_base: float = P(0.15, "Chance a buyer joins the pool when offered with no incentive", "1", ge=0, le=1)
+    join_base: float = P(0.3, "Chance a buyer joins the pool when offered with no incentive", "1", ge=0, le=1,
+                         source="F4: a pool large enough to lift brand-wide repurchase")
     join_per_rmb: float = P(0.03, "Added join chance per RMB of join incentive (red packet)", "1/RMB", ge=0, le=1)
     join_max: float = P(0.7, "Cap on the join chance", "1", ge=0, le=1)
     activity_decay: float = P(0.05, "Daily decay of group activity toward its floor without value", "1/day", ge=0, le=1)
@@ -344,7 +347,7 @@ class PrivateConfig(_Node):
     activity_from_spam: float = P(0.03, "Activity lost per coupon message read per member", "1", ge=0, le=10)
     activity_initial: float = P(0.5, "Activity of a newly opened group", "1", ge=0, le=1)
     coupon_response: float = P(
-        8.0, "Weight of a coupon read, relative to a content read, in triggering an order (pull-forward demand)",
+        15.0, "Weight of a coupon read, relative to a content read, in triggering an order (pull-forward demand)",
         "x", ge=0, le=100, source="S10: harvesting wins the first weeks",
     )
     pull_forward_days: float = P(
@@ -567,8 +570,10 @@ def default_config() -> SimConfig:
     categories = [
         CategoryConfig(name="snacks", purchase_interval_days=14, need_share=0.8, reference_price=50,
                        outside_utility=0.0, impulse_rate=0.08),
+        # outside option: the many accessory brands not modelled take about half of the occasions,
+        # so a public-only brand's repurchase rate is about 0.25-0.35 by choice share alone (F4)
         CategoryConfig(name="accessories", purchase_interval_days=60, need_share=0.5, reference_price=150,
-                       outside_utility=0.0, impulse_rate=0.05),
+                       outside_utility=6.0, impulse_rate=0.05),
         CategoryConfig(name="furniture", purchase_interval_days=730, need_share=0.4, reference_price=2000,
                        outside_utility=0.0, impulse_rate=0.01),
     ]

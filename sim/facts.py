@@ -26,12 +26,20 @@ VALIDATION_SEED = 1  # MODEL_BRIEF §9: calibrate on seeds >= 1000, validate on 
 
 @dataclass
 class Check:
-    """One measured quantity against its band."""
+    """One measured quantity against its band.
+
+    A band check passes when the 95% CI lies inside [low, high]. A directional check
+    (``direction`` +1 or −1: an increase or a decrease) passes, as MODEL_BRIEF §9 says, when
+    the CI excludes zero in that direction and the mean effect is at least its declared
+    minimum (``low`` for an increase, ``high`` for a decrease).
+    """
 
     quantity: str
     values: list[float]
     low: float = -math.inf
     high: float = math.inf
+    direction: int = 0
+    equivalence: float = 0.0  # a directional check also passes inside ±equivalence ("no effect")
 
     @property
     def ci(self) -> tuple[float, float, float]:
@@ -42,14 +50,39 @@ class Check:
         m, lo, hi = self.ci
         if len(self.values) == 1:  # a deterministic or pooled quantity: the value itself
             lo = hi = m
-        return not (math.isnan(lo) or math.isnan(hi)) and self.low <= lo and hi <= self.high
+        if math.isnan(lo) or math.isnan(hi):
+            return False
+        if self.equivalence and -self.equivalence <= lo and hi <= self.equivalence:
+            return True
+        if self.direction > 0:
+            return lo > 0 and m >= self.low
+        if self.direction < 0:
+            return hi < 0 and m <= self.high
+        return self.low <= lo and hi <= self.high
 
     def band(self) -> str:
+        if self.equivalence:
+            side = "> 0" if self.direction > 0 else "< 0"
+            return f"inside ±{self.equivalence:g}, or CI {side}"
+        if self.direction > 0:
+            return f"CI > 0, mean ≥ {self.low:g}" if self.low > 0 else "CI > 0"
+        if self.direction < 0:
+            return f"CI < 0, mean ≤ {self.high:g}" if self.high < 0 else "CI < 0"
         if math.isinf(self.low):
             return f"< {self.high:g}" if not math.isinf(self.high) else "any"
         if math.isinf(self.high):
             return f"> {self.low:g}"
         return f"{self.low:g} – {self.high:g}"
+
+
+def Up(quantity: str, values: list[float], minimum: float = 0.0) -> Check:
+    """A paired difference that must be positive, by at least ``minimum``."""
+    return Check(quantity, values, low=minimum, direction=1)
+
+
+def Down(quantity: str, values: list[float], minimum: float = 0.0) -> Check:
+    """A paired difference that must be negative, by at least ``minimum`` (a number ≤ 0)."""
+    return Check(quantity, values, high=minimum, direction=-1)
 
 
 @dataclass
@@ -175,7 +208,7 @@ def f3_fatigue_cap(quick: bool, workers: int) -> FactResult:
     return FactResult("F3", "fatigue cap", f"sweep over {points} advertisers at tolerance 15", [
         Check("wasted share of valid impressions at x ≤ 0.5", low, high=0.10),
         Check("wasted share of valid impressions at x ≥ 2", high, 0.40, 1.0),
-        Check("marginal CAC, most − fewest advertisers", slope, 0.0)])
+        Up("marginal CAC, most − fewest advertisers", slope)])
 
 
 def f4_private_frequent(quick: bool, workers: int) -> FactResult:
@@ -191,16 +224,15 @@ def f4_private_frequent(quick: bool, workers: int) -> FactResult:
     return FactResult("F4", "private pays for frequent purchases", "accessories brand 11: cultivate vs public", [
         Check("repurchase_rate_365 (cultivate)", list(cult["repurchase_rate_365"]), 0.40, 0.60),
         Check("profit_share_existing (cultivate)", list(cult["profit_share_existing"]), 0.55, 0.75),
-        Check("repurchase gain over public_only", _paired(k, "private_cultivate", "public_only",
-                                                          "repurchase_rate_365"), 0.15)])
+        Up("repurchase gain over public_only", _paired(k, "private_cultivate", "public_only",
+                                                       "repurchase_rate_365"), 0.15)])
 
 
 def f5_private_not_cheap(quick: bool, workers: int) -> FactResult:
     sc = _scenario("durables_vs_fmcg", quick)
     results, k = _run(sc, workers)
     return FactResult("F5", "private is not cheap", "durables_vs_fmcg (furniture pair)", [
-        Check("furniture: profit cultivate − public", _paired(k, "furniture_private", "furniture_public", "profit"),
-              high=0.0)],
+        Down("furniture: profit cultivate − public", _paired(k, "furniture_private", "furniture_public", "profit"))],
         note="the capped-pool case and the break-even sweep are not measured yet")
 
 
@@ -214,8 +246,8 @@ def f6_harvest(quick: bool, workers: int) -> FactResult:
         early.append(fh[fh["day"] <= 30]["profit"].sum() - fc[fc["day"] <= 30]["profit"].sum())
         churn.append((fh["mutes"].sum() + fh["pool_exits"].sum()) / max(fc["mutes"].sum() + fc["pool_exits"].sum(), 1))
     return FactResult("F6", "harvest vs cultivate", "harvest_vs_cultivate", [
-        Check("profit harvest − cultivate, days 1–30", early, 0.0),
-        Check("profit harvest − cultivate, days 1–365", _paired(k, "harvest", "cultivate", "profit"), high=0.0),
+        Up("profit harvest − cultivate, days 1–30", early),
+        Down("profit harvest − cultivate, days 1–365", _paired(k, "harvest", "cultivate", "profit")),
         Check("mutes + exits, harvest / cultivate", churn, 2.0)])
 
 
@@ -226,7 +258,7 @@ def f7_saturation(quick: bool, workers: int) -> FactResult:
     for kpi in ("reads_per_member", "orders_per_member"):
         a = k[k["arm"] == "share_80"].set_index("replication")[kpi]
         b = k[k["arm"] == "share_10"].set_index("replication")[kpi]
-        checks.append(Check(f"{kpi}: change from 10% to 80% of brands with pools", list(a / b - 1), high=-0.30))
+        checks.append(Down(f"{kpi}: change from 10% to 80% of brands with pools", list(a / b - 1), -0.30))
     return FactResult("F7", "group saturation", "group_saturation", checks)
 
 
@@ -237,9 +269,10 @@ def f8_alliances(quick: bool, workers: int) -> FactResult:
     same = k[k["arm"] == "same_category"].set_index("replication")["profit"]
     solo = k[k["arm"] == "solo"].set_index("replication")["profit"]
     return FactResult("F8", "alliances", "alliances", [
-        Check("pool_active complementary − solo", _paired(k, "complementary", "solo", "pool_active"), 0.0),
-        Check("partner revenue from alliance orders (complementary)", partner_rev, 0.0),
-        Check("profit same-category − solo, relative", list((same - solo) / solo.abs()), high=0.02)])
+        Up("pool_active complementary − solo", _paired(k, "complementary", "solo", "pool_active")),
+        Up("partner revenue from alliance orders (complementary)", partner_rev),
+        Check("profit same-category − solo, relative", list((same - solo) / solo.abs()), direction=-1, high=0.0,
+              equivalence=0.02)])
 
 
 def f9_property_rights(quick: bool, workers: int) -> FactResult:
@@ -287,11 +320,10 @@ def f10_concentration(quick: bool, workers: int) -> FactResult:
     m_on = [measures(r) for r in runs["weighting_on"]]
     m_off = [measures(r) for r in runs["weighting_off"]]
     return FactResult("F10", "concentration", "default market, equal starting cash, 365 days", [
-        Check("HHI of impressions, last − first 90 days", [a for a, _ in m_on], 0.0),
-        Check("exit rate, bottom − top quality quartile", [b for _, b in m_on], 0.0),
-        Check("HHI rise, weighting on − off", [a - c for (a, _), (c, _) in zip(m_on, m_off, strict=True)], 0.0),
-        Check("exit-rate gap, weighting on − off", [b - d for (_, b), (_, d) in zip(m_on, m_off, strict=True)],
-              0.0)])
+        Up("HHI of impressions, last − first 90 days", [a for a, _ in m_on]),
+        Up("exit rate, bottom − top quality quartile", [b for _, b in m_on]),
+        Up("HHI rise, weighting on − off", [a - c for (a, _), (c, _) in zip(m_on, m_off, strict=True)]),
+        Up("exit-rate gap, weighting on − off", [b - d for (_, b), (_, d) in zip(m_on, m_off, strict=True)])])
 
 
 def f12_migration(quick: bool, workers: int) -> FactResult:

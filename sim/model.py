@@ -475,6 +475,7 @@ class TrafficModel(mesa.Model):
         member = (tier > 0) & ~muted
         # messages per member today: own pushes (content / coupon) and partner offers carried
         k_content, k_coupon, k_offer = np.zeros(B), np.zeros(B), np.zeros(B)
+        k_rival = np.zeros(B)  # offers for a partner in the carrier's own category
         offers_for: dict[int, list[tuple[int, int, Any]]] = {}
         alive_set = {int(i) for i in np.flatnonzero(alive)}
         for b in self.brands:
@@ -494,6 +495,7 @@ class TrafficModel(mesa.Model):
                     if offers and self.brands[carrier].strategy.run_pool:
                         offers_for.setdefault(carrier, []).extend((p, n, a) for p, n in offers)
                         k_offer[carrier] += sum(n for _, n in offers)
+                        k_rival[carrier] += sum(n for p, n in offers if self.b_cat[p] == self.b_cat[carrier])
         k_all = k_content + k_coupon + k_offer
         # hosted pools reach members only at the platform's organic reach (S14)
         reach = np.array([self.platforms[b.cfg.platform].hosted_reach(t) if b.strategy.pool_location == "hosted"
@@ -535,7 +537,9 @@ class TrafficModel(mesa.Model):
         fatigue = st.coupon_fatigue[:, cols] + f32(pc.coupon_fatigue_per_coupon) * q_reads
         st.coupon_fatigue[:, cols] = fatigue
         unread = k_recv - reads
-        k_coupon_recv = np.where(received, k_coupon[cols].astype(f32)[None, :], f32(0))
+        # a same-category partner's offer is a coupon for a substitute: members take it as spam
+        # (Dorotic et al. 2021: same-category coalition partners cannibalise each other)
+        k_coupon_recv = np.where(received, (k_coupon + k_rival)[cols].astype(f32)[None, :], f32(0))
         st.irritation *= f32(pc.irritation_decay)
         irritation = st.irritation[:, cols] + (f32(pc.irritation_per_coupon) * k_coupon_recv
                                                + f32(pc.irritation_per_unread) * unread)
@@ -568,6 +572,7 @@ class TrafficModel(mesa.Model):
                 st.coupon[readers, p] = a.coupon_value
                 st.coupon_day[readers, p] = t
         # group activity: decays toward its floor, content and partner novelty lift it, spam lowers it
+        rival_share = np.where(k_offer[cols] > 0, k_rival[cols] / np.maximum(k_offer[cols], 1), 0).astype(f32)[None, :]
         for j, b in enumerate(cols):
             if self.group_counts[b].size == 0:
                 continue
@@ -579,7 +584,8 @@ class TrafficModel(mesa.Model):
                                      for p, _, a in offers])) if offers else 0.0
             self.group_activity[b] = pools.update_activity(
                 self.group_activity[b], self.group_counts[b], np.bincount(g[inpool], c_reads[inpool, j], G),
-                np.bincount(g[inpool], q_reads[inpool, j], G), np.bincount(g[inpool], o_reads[inpool, j], G),
+                np.bincount(g[inpool], (q_reads + o_reads * rival_share)[inpool, j], G),
+                np.bincount(g[inpool], o_reads[inpool, j], G),
                 decay=pc.activity_decay, floor=pc.activity_floor, boost=act_boost,
                 from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
         # tiers, mutes, exits (members only)

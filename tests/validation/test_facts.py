@@ -2,7 +2,7 @@
 
 import math
 
-from sim.facts import FACTS, Check, FactResult, facts_frame
+from sim.facts import FACTS, Check, Down, FactResult, Up, facts_frame
 
 
 def test_ci_inside_the_band_passes_straddling_fails():
@@ -16,6 +16,28 @@ def test_directional_checks_need_the_ci_to_exclude_zero():
     assert Check("gain", [3.0, 4.0, 5.0], 0.0).passed
     assert not Check("gain", [3.0, -1.0, 5.0], 0.0).passed
     assert Check("loss", [-3.0, -4.0, -5.0], high=0.0).passed
+    assert Up("gain", [3.0, 4.0, 5.0]).passed and not Up("gain", [3.0, -1.0, 5.0]).passed
+    assert Down("loss", [-3.0, -4.0, -5.0]).passed and not Down("loss", [3.0, 4.0, 5.0]).passed
+
+
+def test_a_directional_fact_needs_its_declared_minimum_effect():
+    """§9: the CI of the paired difference excludes zero and the effect is at least its minimum."""
+    assert Up("gain", [0.17, 0.18, 0.19], 0.15).passed
+    # the CI excludes zero but the effect is below the declared minimum
+    assert not Up("gain", [0.10, 0.11, 0.12], 0.15).passed
+    # a mean at the minimum with the CI reaching below it still passes (the minimum is on the effect)
+    assert Up("gain", [0.13, 0.15, 0.17], 0.15).passed
+    assert Down("change", [-0.4, -0.35, -0.45], -0.30).passed
+    assert not Down("change", [-0.2, -0.25, -0.22], -0.30).passed
+
+
+def test_no_effect_passes_only_inside_the_equivalence_margin():
+    same = dict(direction=-1, high=0.0, equivalence=0.02)
+    assert Check("rel", [0.001, -0.004, 0.003, 0.0], **same).passed  # equivalent
+    assert Check("rel", [-0.10, -0.12, -0.11], **same).passed  # lower
+    # underpowered: a wide CI around zero is neither equivalent nor lower
+    assert not Check("rel", [0.08, -0.09, 0.05, -0.06], **same).passed
+    assert not Check("rel", [0.05, 0.06, 0.07], **same).passed
 
 
 def test_single_values_and_empty_facts():
