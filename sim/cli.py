@@ -186,11 +186,24 @@ def demo(out: Path = typer.Option(Path("reports/baseline"), help="Output folder"
 def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fewer agents and replications)"),
              out: Path = typer.Option(Path("reports/validation"), help="Output folder"),
              only: list[str] = typer.Option([], "--only", help="Run only these facts (e.g. --only F6)"),
+             set_: list[str] = typer.Option([], "--set", help="Override a parameter in every run, e.g. an "
+                                            "ablation: --set fatigue.enabled=false (repeatable)"),
              workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)")) -> None:
     """Check the stylized facts F1–F13; exit status 0 only if all pass."""
+    from .config import default_config, with_overrides
+    from .facts import FACTS, write_validation_report
     from .facts import validate as run_facts
-    from .facts import write_validation_report
+    from .scenario import parse_set
 
+    try:
+        overrides = parse_set(set_)
+        with_overrides(default_config(), overrides)  # a bad key or value fails here, before any run
+        unknown = sorted({o.upper() for o in only} - set(FACTS))
+        if unknown:
+            raise UserError(None, f"unknown fact(s) {', '.join(unknown)} (known: {', '.join(FACTS)})", key="--only")
+    except (UserError, ConfigError) as exc:
+        _fail(exc)
+        return
     t0 = time.perf_counter()
 
     def show(r) -> None:
@@ -198,8 +211,8 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
 
     try:
         results = run_facts(quick=quick, workers=workers or os.cpu_count() or 1,
-                            only=[o.upper() for o in only] or None, progress=show)
-        write_validation_report(results, out, time.perf_counter() - t0)
+                            only=[o.upper() for o in only] or None, progress=show, overrides=overrides or None)
+        write_validation_report(results, out, time.perf_counter() - t0, overrides or None)
     except KeyboardInterrupt:
         err_console.print("interrupted: no report written")
         raise typer.Exit(130) from None

@@ -333,6 +333,10 @@ def _default_modes() -> dict[str, OperatingMode]:
 
 
 class PrivateConfig(_Node):
+    attention_limit_enabled: bool = P(
+        True, "A member's daily reading attention is shared by every pool that messages them (ablation switch)", "",
+        source="S13: the more brands run pools, the more users are annoyed",
+    )
     group_size: int = P(500, "Members per group (WeChat cap)", "people", ge=1, le=100_000,
                         source="WeChat group cap 500")
     join_base: float = P(0.3, "Chance a buyer joins the pool when offered with no incentive", "1", ge=0, le=1,
@@ -476,6 +480,10 @@ class BrandConfig(_Node):
     platform: int = P(0, "Index of the platform the brand sells and advertises on", "", ge=0)
     budget_per_day: float | None = P(
         None, "The brand's daily marketing budget (ads + private operations); none = the strategy's", "RMB/day", ge=0,
+    )
+    fixed_cost_per_day: float = P(
+        0.0, "Overheads paid every day the brand is alive (rent, staff), whatever it sells", "RMB/day", ge=0,
+        source="F10: with equal overheads, brands that win too few orders run out of cash",
     )
 
 

@@ -12,14 +12,18 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .config import SimConfig, with_overrides
 from .report import focal_brands, kpi_table, mean_ci
 from .runner import ArmRun, run_scenario
 from .scenario import Scenario, load_scenario
 from .validation import auction_docking, bass_docking
+
+Overrides = dict[str, Any] | None  # dotted path -> value, e.g. an ablation {"fatigue.enabled": False}
 
 VALIDATION_SEED = 1  # MODEL_BRIEF §9: calibrate on seeds >= 1000, validate on seeds 1-99
 
@@ -114,11 +118,15 @@ class FactResult:
 # ------------------------------------------------------------------------------ helpers
 
 
-def _scenario(name: str, quick: bool, **kw) -> Scenario:
+def _scenario(name: str, quick: bool, ov: Overrides = None) -> Scenario:
+    """A built-in scenario on the validation seed, with ``ov`` (an ablation) applied to every arm."""
     from .cli import SCENARIO_DIR
 
-    sc = load_scenario(SCENARIO_DIR / f"{name}.yaml", quick=quick, **kw)
+    sc = load_scenario(SCENARIO_DIR / f"{name}.yaml", quick=quick)
     sc.seed = VALIDATION_SEED
+    if ov:
+        sc.base = with_overrides(sc.base, ov)
+        sc.arms = {arm: with_overrides(cfg, ov) for arm, cfg in sc.arms.items()}
     return sc
 
 
@@ -138,10 +146,12 @@ def _paired(k: pd.DataFrame, arm: str, ref: str, kpi: str) -> list[float]:
     return list((a - b).dropna())
 
 
-def _sweep(configs: dict[str, object], replications: int, days: int, workers: int) -> dict[str, list[ArmRun]]:
+def _sweep(configs: dict[str, SimConfig], replications: int, days: int, workers: int,
+           ov: Overrides = None) -> dict[str, list[ArmRun]]:
     """Runs of several markets, each warming up on itself (not arms of one base market)."""
     from .runner import run_jobs
 
+    configs = {name: with_overrides(cfg, ov) if ov else cfg for name, cfg in configs.items()}
     jobs = [(name, k, cfg.model_dump_json(), cfg.model_dump_json(), VALIDATION_SEED, days)
             for name, cfg in configs.items() for k in range(replications)]
     return run_jobs(jobs, workers)
@@ -150,8 +160,8 @@ def _sweep(configs: dict[str, object], replications: int, days: int, workers: in
 # ------------------------------------------------------------------------------ facts
 
 
-def f1_rising_cac(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("rising_cac", quick)
+def f1_rising_cac(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("rising_cac", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
     results, _ = _run(sc, workers)
     ratios = []
@@ -164,8 +174,8 @@ def f1_rising_cac(quick: bool, workers: int) -> FactResult:
                       [Check("market CAC year 4 / year 1", ratios, 4, 16)])
 
 
-def f2_funnel(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("baseline", quick)
+def f2_funnel(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("baseline", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
     results, _ = _run(sc, workers)
     vis, ordr, repeat_paid = [], [], []
@@ -180,24 +190,23 @@ def f2_funnel(quick: bool, workers: int) -> FactResult:
         Check("share of repeat orders through paid public", repeat_paid, 0.5, 1.0)])
 
 
-def f3_fatigue_cap(quick: bool, workers: int) -> FactResult:
+def f3_fatigue_cap(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
     """Waste by reach breadth and marginal CAC over a sweep of advertisers in one category.
 
     The market of ``rising_cac`` (snacks on one platform, fixed inventory) with 5 to 40
     public-only advertisers and no entrants: only the number of competitors changes.
     """
-    from .config import with_overrides
     from .metrics import X_BINS
     from .model import apply_knobs
 
     agents, reps, days = (2000, 3, 60) if quick else (10_000, 5, 90)
     points = (5, 10, 20, 40)
-    sc = _scenario("rising_cac", quick=False)
+    sc = _scenario("rising_cac", False, ov)
     base = with_overrides(sc.base, {"population.agents": agents, "population.scale": 10_000 / agents,
                                     "run.warmup_days": 30, "market.entrants": 0,
                                     **{f"brands.{i}.strategy": "public_only" for i in range(len(sc.base.brands))}})
     configs = {f"brands_{n}": apply_knobs(base, {"n_brands": n}) for n in points}
-    runs = _sweep(configs, reps, days, workers)
+    runs = _sweep(configs, reps, days, workers, ov)
     low, high, slope = [], [], []
     for k in range(reps):
         market = pd.concat([runs[name][k].market for name in configs])
@@ -220,10 +229,9 @@ def f3_fatigue_cap(quick: bool, workers: int) -> FactResult:
         Down("new customers per extra 1,000 RMB (1 / marginal CAC), last − first step", slope)])
 
 
-def f4_private_frequent(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("baseline", quick)
+def f4_private_frequent(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("baseline", quick, ov)
     focal = 11  # accessories, bought about every 60 days (the 于小戈 case)
-    from .config import with_overrides
 
     sc.arms = {name: with_overrides(sc.base, {"market.focal_brand": focal, f"brands.{focal}.strategy": strat})
                for name, strat in (("public_only", "public_only"), ("private_cultivate", "private_cultivate"))}
@@ -237,16 +245,16 @@ def f4_private_frequent(quick: bool, workers: int) -> FactResult:
                                                        "repurchase_rate_365"), 0.15)])
 
 
-def f5_private_not_cheap(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("durables_vs_fmcg", quick)
+def f5_private_not_cheap(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("durables_vs_fmcg", quick, ov)
     results, k = _run(sc, workers)
     return FactResult("F5", "private is not cheap", "durables_vs_fmcg (furniture pair)", [
         Down("furniture: profit cultivate − public", _paired(k, "furniture_private", "furniture_public", "profit"))],
         note="the capped-pool case and the break-even sweep are not measured yet")
 
 
-def f6_harvest(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("harvest_vs_cultivate", quick)
+def f6_harvest(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("harvest_vs_cultivate", quick, ov)
     results, k = _run(sc, workers)
     focal = sc.base.market.focal_brand
     early, churn = [], []
@@ -262,8 +270,8 @@ def f6_harvest(quick: bool, workers: int) -> FactResult:
         Check("log2 of mutes + exits, harvest / cultivate", churn, 1.0)])
 
 
-def f7_saturation(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("group_saturation", quick)
+def f7_saturation(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("group_saturation", quick, ov)
     results, k = _run(sc, workers)
     checks = []
     for kpi in ("reads_per_member", "orders_per_member"):
@@ -273,8 +281,8 @@ def f7_saturation(quick: bool, workers: int) -> FactResult:
     return FactResult("F7", "group saturation", "group_saturation", checks)
 
 
-def f8_alliances(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("alliances", quick)
+def f8_alliances(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("alliances", quick, ov)
     results, k = _run(sc, workers)
     partner_rev = [float(_brand(r, 11)["revenue_alliance"].sum()) for r in results["complementary"]]
     same = k[k["arm"] == "same_category"].set_index("replication")["profit"]
@@ -286,9 +294,8 @@ def f8_alliances(quick: bool, workers: int) -> FactResult:
               equivalence=0.02)])
 
 
-def f9_property_rights(quick: bool, workers: int) -> FactResult:
-    sc = _scenario("property_rights", quick)
-    from .config import with_overrides
+def f9_property_rights(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    sc = _scenario("property_rights", quick, ov)
 
     sc.arms["owned_unthrottled"] = with_overrides(sc.arms["owned"], {"platforms.0.hosted_reach_end": 1.0})
     results, k = _run(sc, workers)
@@ -304,15 +311,15 @@ def f9_property_rights(quick: bool, workers: int) -> FactResult:
               list(last90("owned") / last90("owned_unthrottled")), 0.9, 1.1)])
 
 
-def f10_concentration(quick: bool, workers: int) -> FactResult:
-    from .config import default_config, with_overrides
+def f10_concentration(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    from .config import default_config
 
     agents, reps = (2000, 3) if quick else (10_000, 5)
     ov = {"population.agents": agents, "population.scale": 10_000 / agents, "run.warmup_days": 0}
     ov.update({f"brands.{i}.initial_cash": 40_000.0 for i in range(20)})  # equal starting cash
     on = with_overrides(default_config(), ov)
     off = with_overrides(on, {f"platforms.{p}.quality_weight": 0.0 for p in range(2)})
-    runs = _sweep({"weighting_on": on, "weighting_off": off}, reps, 365, workers)
+    runs = _sweep({"weighting_on": on, "weighting_off": off}, reps, 365, workers, ov)
 
     def measures(r: ArmRun) -> tuple[float, float]:
         b = r.daily.query("entity_type == 'brand'")
@@ -337,10 +344,10 @@ def f10_concentration(quick: bool, workers: int) -> FactResult:
         Up("exit-rate gap, weighting on − off", [b - d for (_, b), (_, d) in zip(m_on, m_off, strict=True)])])
 
 
-def f12_migration(quick: bool, workers: int) -> FactResult:
+def f12_migration(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
     from scipy.stats import spearmanr
 
-    sc = _scenario("rising_cac", quick)
+    sc = _scenario("rising_cac", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
     results, _ = _run(sc, workers)
     from .model import TrafficModel
@@ -362,7 +369,7 @@ def f12_migration(quick: bool, workers: int) -> FactResult:
                       [Check("Spearman ρ(brand-month CAC, private share of spend)", rhos, 0.5, 1.0)])
 
 
-def f11_bass(quick: bool, workers: int) -> FactResult:
+def f11_bass(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
     points = [(0.005, 0.8), (0.05, 0.1)] if quick else [(0.005, 0.1), (0.005, 0.8), (0.03, 0.38), (0.05, 0.1),
                                                         (0.05, 0.8)]
     errs = [float((lambda d: (d["simulated"] - d["analytic"]).abs().max())(
@@ -371,14 +378,14 @@ def f11_bass(quick: bool, workers: int) -> FactResult:
                       [Check("max abs error, worst (p, q)", [max(errs)], high=0.02)])
 
 
-def f13_auction(quick: bool, workers: int) -> FactResult:
+def f13_auction(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
     d = auction_docking(range(2, 13), slots=3, rounds=20_000, seed=VALIDATION_SEED)
     return FactResult("F13", "auction docking", "GSP, uniform truthful bids, n = 2..12, 1–3 slots",
                       [Check("max abs error of mean price per position", [float((d["simulated"] - d["analytic"])
                                                                                 .abs().max())], high=0.01)])
 
 
-FACTS: dict[str, Callable[[bool, int], FactResult]] = {
+FACTS: dict[str, Callable[..., FactResult]] = {
     "F1": f1_rising_cac,
     "F2": f2_funnel,
     "F3": f3_fatigue_cap,
@@ -396,13 +403,17 @@ FACTS: dict[str, Callable[[bool, int], FactResult]] = {
 
 
 def validate(quick: bool = False, workers: int = 1, only: list[str] | None = None,
-             progress: Callable[[FactResult], None] | None = None) -> list[FactResult]:
-    """Run every fact (or those named in ``only``), in order."""
+             progress: Callable[[FactResult], None] | None = None, overrides: Overrides = None) -> list[FactResult]:
+    """Run every fact (or those named in ``only``), in order, with ``overrides`` applied to every run.
+
+    Overrides switch a mechanism off (an ablation) or vary a default; Bass and auction
+    docking (F11, F13) build their own special cases and ignore them.
+    """
     out = []
     for fact_id, fn in FACTS.items():
         if only is not None and fact_id not in only:
             continue
-        res = fn(quick, workers)
+        res = fn(quick, workers, overrides)
         out.append(res)
         if progress:
             progress(res)
@@ -413,7 +424,7 @@ def facts_frame(results: list[FactResult]) -> pd.DataFrame:
     return pd.DataFrame([row for r in results for row in r.rows()])
 
 
-def write_validation_report(results: list[FactResult], out, seconds: float) -> None:
+def write_validation_report(results: list[FactResult], out, seconds: float, overrides: Overrides = None) -> None:
     """facts.csv and index.html (a table and a chart per fact), written whole or not at all."""
     import html
 
@@ -433,7 +444,10 @@ def write_validation_report(results: list[FactResult], out, seconds: float) -> N
                  ".pass{color:#2ca02c}.fail{color:#d62728}</style></head><body>",
                  f"<h1>Validation: {n_pass} of {len(results)} facts pass</h1>",
                  f"<p>Seeds: validation seed {VALIDATION_SEED}; run time {seconds:.0f} s. A fact passes when the 95% "
-                 "confidence interval of each of its quantities lies inside its band (docs/MODEL.md §1).</p>",
+                 "confidence interval of each of its quantities lies inside its band; a directional one when the "
+                 "CI excludes zero and the mean effect reaches its declared minimum (docs/MODEL.md §1).</p>",
+                 (f"<p><b>Run with overrides (an ablation, not the default calibration):</b> "
+                  f"{html.escape(', '.join(f'{k}={v}' for k, v in overrides.items()))}</p>" if overrides else ""),
                  "<table><tr><th>fact</th><th>experiment</th><th>quantity</th><th>mean</th><th>95% CI</th>"
                  "<th>band</th><th>n</th><th>pass</th></tr>"]
         for _, r in frame.iterrows():

@@ -14,6 +14,7 @@ wages              brand                outside (operators)
 content            brand                outside
 incentives         brand                consumers (join red packets)
 referral           brand                consumers (referral rewards)
+overheads          brand                outside (rent, staff: fixed costs)
 alliance_fees      offering brand       carrying brand
 =================  ===================  ===============================
 
@@ -25,9 +26,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-BRAND_COST_LINES = ("cogs", "ads", "commission", "wages", "content", "incentives", "referral", "alliance_fees")
+BRAND_COST_LINES = ("cogs", "ads", "commission", "wages", "content", "incentives", "referral", "overheads",
+                    "alliance_fees")
 PAYEE = {"cogs": "outside", "ads": "platform", "commission": "platform", "wages": "outside",
-         "content": "outside", "incentives": "consumers", "referral": "consumers"}
+         "content": "outside", "incentives": "consumers", "referral": "consumers", "overheads": "outside"}
 
 
 class Ledger:

@@ -33,7 +33,7 @@ from .agents import Brand, Consumer, Platform
 from .config import SimConfig, default_config, with_overrides
 from .graph import build_graph
 from .invariants import InvariantError, check_cap, check_finite, close
-from .ledger import Ledger
+from .ledger import PAYEE, Ledger
 from .metrics import DailyRecorder
 from .rng import make_streams, seed_sequence
 from .state import apply_traits, init_state
@@ -233,6 +233,7 @@ class TrafficModel(mesa.Model):
         self.b_price = np.array([b.price for b in bc], dtype=float)
         self.b_cost = np.array([b.unit_cost for b in bc], dtype=float)
         self.b_quality = np.array([b.quality for b in bc], dtype=float)
+        self.b_overheads = np.array([b.fixed_cost_per_day for b in bc], dtype=float) / self.scale
         self.b_commission = np.array([cfg.platforms[p].commission_rate for p in self.b_plat])
         self.b_invalid = np.array([cfg.platforms[p].invalid_traffic_share for p in self.b_plat])
         self.c_interval = np.array([c.purchase_interval_days for c in cfg.categories])
@@ -403,11 +404,12 @@ class TrafficModel(mesa.Model):
             "content": msg["content_cost"],
             "incentives": incentives,
             "referral": np.bincount(o_b, orders["referral"], B),
+            "overheads": self.b_overheads * alive,
         }
         fees = msg["alliance_fees"]
         rows = self.ledger.day_rows(t, flows, self.b_plat, fees)
         fee_paid, fee_income = fees.sum(axis=1), fees.sum(axis=0)
-        costs = sum(flows[k] for k in ("cogs", "ads", "commission", "wages", "content", "incentives", "referral"))
+        costs = sum(flows[k] for k in PAYEE)
         profit = flows["revenue"] + fee_income - costs - fee_paid
         self._check_money(t, rows, orders, flows, fees, profit)
         for b in self.brands:
@@ -509,8 +511,8 @@ class TrafficModel(mesa.Model):
             if self.group_activity[b].size:
                 g = group[:, j]
                 activity[:, j] = np.where(g >= 0, self.group_activity[b][np.maximum(g, 0)], 0.0)
-        rho = pools.read_probability(st.attention[:, None], m_total[:, None], activity, tier == 3,
-                                     pc.tier3_read_bonus).astype(f32)
+        attention = st.attention[:, None] if pc.attention_limit_enabled else np.float32(np.inf)
+        rho = pools.read_probability(attention, m_total[:, None], activity, tier == 3, pc.tier3_read_bonus).astype(f32)
         reads = pools.stochastic_round(k_recv * rho, u_read[:, cols]).astype(f32)
         with np.errstate(divide="ignore", invalid="ignore"):
             share = lambda k: np.where(k_all[cols] > 0, k[cols] / k_all[cols], 0).astype(f32)[None, :]  # noqa: E731

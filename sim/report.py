@@ -171,7 +171,8 @@ def profit_components(results: dict[str, list[ArmRun]], focal_of: dict[str, int]
             rows.append({"c_revenue": s["revenue"], "c_ads": -s["costs_ads"],
                          "c_private": -(s["costs_wages"] + s["costs_content"] + s["costs_incentives"]),
                          "c_goods": -(s["costs_cogs"] + s["costs_commission"]),
-                         "c_other": s["alliance_fee_income"] - s["costs_referral"] - s["costs_alliance_fees"]})
+                         "c_other": s["alliance_fee_income"] - s["costs_referral"] - s["costs_alliance_fees"]
+                         - s["costs_overheads"]})
         return pd.DataFrame(rows)
 
     d = tot(results[arm]) - tot(results[reference])

@@ -1,0 +1,92 @@
+"""The stylized facts at reduced size (what `sim validate --quick` runs), and their ablations.
+
+Each fact runs its own experiment on the validation seed and passes on the MODEL_BRIEF §9 rule
+(the 95% CI of each quantity across replications inside its band; for a directional one, the
+CI excludes zero and the mean effect reaches its declared minimum). Every fact is computed
+once per session and shared. An ablation switches off one mechanism in every run of a fact's
+experiment: the fact must then fail, while the parts of it that do not rest on the mechanism,
+measured in the same runs, still hold. F11 and F13 (docking) are in test_docking.py.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.facts import FACTS, FactResult, facts_frame
+
+pytestmark = pytest.mark.slow
+
+WORKERS = 2  # the CI machine's cores; results do not depend on it
+
+# Facts that do not hold yet, with what was measured (docs/MODEL.md §10). Strict: the test
+# fails once a fact starts to hold, so that this list cannot go stale.
+NOT_YET = {
+    "F10": "no quality-driven exits: every snack brand stays profitable at equal starting cash, and the HHI of "
+           "impressions rises by the same amount with quality weighting off",
+    "F12": "adaptive brands' private spend is pinned by the one-operator minimum (wages 300 RMB/day against a "
+           "100 RMB/day budget in rising_cac), so its share does not follow CAC",
+}
+
+
+@pytest.fixture(scope="session")
+def fact():
+    cache: dict[tuple, FactResult] = {}
+
+    def get(fact_id: str, **overrides) -> FactResult:
+        key = (fact_id, tuple(sorted(overrides.items())))
+        if key not in cache:
+            cache[key] = FACTS[fact_id](True, WORKERS, overrides or None)
+        return cache[key]
+
+    return get
+
+
+def _table(r: FactResult) -> str:
+    return facts_frame([r])[["quantity", "mean", "ci_low", "ci_high", "band", "pass"]].to_string()
+
+
+def _check(r: FactResult, prefix: str):
+    return next(c for c in r.checks if c.quantity.startswith(prefix))
+
+
+@pytest.mark.parametrize("fact_id", [
+    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[f])) if f in NOT_YET else f
+    for f in FACTS if f not in ("F11", "F13")
+])
+def test_fact_holds_at_reduced_size(fact, fact_id):
+    r = fact(fact_id)
+    assert r.passed, f"{fact_id} {r.title}\n{_table(r)}"
+
+
+def test_f3_needs_the_tolerance_cap(fact):
+    """Without the cap nothing is wasted at any breadth; waste at low breadth (x ≤ 0.5) never rested on it."""
+    r = fact("F3", **{"fatigue.enabled": False})
+    assert not _check(r, "wasted share of valid impressions at x ≥ 2").passed, _table(r)
+    assert _check(r, "wasted share of valid impressions at x ≤ 0.5").passed, _table(r)
+
+
+def test_f4_needs_the_pool(fact):
+    """Nobody joins: cultivation cannot lift repurchase over public only."""
+    r = fact("F4", **{"private.join_max": 0.0})
+    assert not _check(r, "repurchase gain over public_only").passed, _table(r)
+
+
+def test_f6_needs_mutes_and_exits(fact):
+    """With no mutes (hence no exits) spam costs no members: harvest no longer loses members faster.
+    Its first-month win comes from coupons and still holds."""
+    r = fact("F6", **{"private.mute_rate": 0.0})
+    assert not _check(r, "log2 of mutes + exits").passed, _table(r)
+    assert _check(r, "profit harvest − cultivate, days 1–30").passed, _table(r)
+
+
+def test_f7_needs_shared_attention(fact):
+    """If every pool had a member's whole attention, more pools would not dilute reading."""
+    r = fact("F7", **{"private.attention_limit_enabled": False})
+    assert not _check(r, "reads_per_member").passed, _table(r)
+
+
+def test_f8_needs_the_alliance(fact):
+    """With alliances off the complementary arm is solo: no partner sales, no lift in activity."""
+    r = fact("F8", **{"alliances.enabled": False})
+    assert not _check(r, "partner revenue").passed, _table(r)
+    assert not _check(r, "pool_active complementary").passed, _table(r)
