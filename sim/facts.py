@@ -130,8 +130,21 @@ def _scenario(name: str, quick: bool, ov: Overrides = None) -> Scenario:
     return sc
 
 
-def _run(sc: Scenario, workers: int) -> tuple[dict[str, list[ArmRun]], pd.DataFrame]:
-    results = run_scenario(sc, workers=workers)
+_SHARED: dict[str, dict[str, list[ArmRun]]] = {}
+
+
+def _run(sc: Scenario, workers: int, share: bool = False) -> tuple[dict[str, list[ArmRun]], pd.DataFrame]:
+    """Run a scenario's arms. ``share``: keep the runs for another fact that runs the very same
+    experiment (F1 and F12 both read ``rising_cac``'s public-only arm); runs are pure functions
+    of their configuration and seed, so the key is exactly that."""
+    key = "|".join([str(sc.seed), str(sc.replications), str(sc.days), sc.base.model_dump_json()]
+                   + [f"{arm}={cfg.model_dump_json()}" for arm, cfg in sc.arms.items()]) if share else ""
+    if key in _SHARED:
+        results = _SHARED[key]
+    else:
+        results = run_scenario(sc, workers=workers)
+        if share:
+            _SHARED[key] = results
     return results, kpi_table(results, focal_brands(sc))
 
 
@@ -163,7 +176,7 @@ def _sweep(configs: dict[str, SimConfig], replications: int, days: int, workers:
 def f1_rising_cac(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
     sc = _scenario("rising_cac", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
-    results, _ = _run(sc, workers)
+    results, _ = _run(sc, workers, share=True)
     ratios = []
     for r in results["public_only"]:
         b = r.daily[r.daily["entity_type"] == "brand"]
@@ -246,11 +259,45 @@ def f4_private_frequent(quick: bool, workers: int, ov: Overrides = None) -> Fact
 
 
 def f5_private_not_cheap(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+    """Furniture, and the F4 accessories brand with its pool capped small, lose money by running a pool.
+
+    The cap is swept (people, one operator below ~1,500 members) to find the break-even pool size.
+    """
     sc = _scenario("durables_vs_fmcg", quick, ov)
-    results, k = _run(sc, workers)
-    return FactResult("F5", "private is not cheap", "durables_vs_fmcg (furniture pair)", [
-        Down("furniture: profit cultivate − public", _paired(k, "furniture_private", "furniture_public", "profit"))],
-        note="the capped-pool case and the break-even sweep are not measured yet")
+    sc.arms = {arm: cfg for arm, cfg in sc.arms.items() if arm.startswith("furniture")}
+    sc.reference, sc.compare_to = "furniture_public", {}
+    _, k = _run(sc, workers)
+    furniture = _paired(k, "furniture_private", "furniture_public", "profit")
+
+    focal = 11  # accessories, the F4 brand
+    caps = (500, 2000) if quick else (250, 500, 1000, 2000, 4000)
+    cap = _scenario("baseline", quick, ov)
+    cultivate = cap.base.strategies["private_cultivate"].model_dump()
+    arms = {"public_only": {f"brands.{focal}.strategy": "public_only"},
+            "uncapped": {f"brands.{focal}.strategy": "private_cultivate"}}
+    for c in caps:
+        arms[f"cap_{c}"] = {f"strategies.capped_{c}": cultivate | {"max_members": float(c)},
+                            f"brands.{focal}.strategy": f"capped_{c}"}
+    cap.arms = {arm: with_overrides(cap.base, {"market.focal_brand": focal, **o}) for arm, o in arms.items()}
+    cap.reference, cap.compare_to = "public_only", {}
+    _, kc = _run(cap, workers)
+    gain = {arm: float(np.mean(_paired(kc, arm, "public_only", "profit"))) for arm in arms if arm != "public_only"}
+    sizes = [(float(c), gain[f"cap_{c}"]) for c in caps]
+    sweep = ", ".join(f"{c:g}: {g:+,.0f}" for c, g in sizes) + f", uncapped: {gain['uncapped']:+,.0f}"
+    cross = [(c0 + (c1 - c0) * -g0 / (g1 - g0)) for (c0, g0), (c1, g1) in zip(sizes, sizes[1:], strict=False)
+             if g0 < 0 <= g1]
+    if cross:
+        even = f"break-even pool size ≈ {cross[0]:,.0f} people"
+    elif sizes[0][1] >= 0:
+        even = f"profitable already at {sizes[0][0]:,.0f} people"
+    else:
+        even = f"no break-even up to {sizes[-1][0]:,.0f} people"
+    return FactResult("F5", "private is not cheap", "durables_vs_fmcg (furniture pair); baseline, accessories brand "
+                      "11 with its pool capped", [
+                          Down("furniture: profit cultivate − public", furniture),
+                          Down("accessories, pool capped at 500 people: profit cultivate − public",
+                               _paired(kc, "cap_500", "public_only", "profit"))],
+                      note=f"{even} (12-month profit gain over public only by cap, RMB: {sweep})")
 
 
 def f6_harvest(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
@@ -349,7 +396,7 @@ def f12_migration(quick: bool, workers: int, ov: Overrides = None) -> FactResult
 
     sc = _scenario("rising_cac", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
-    results, _ = _run(sc, workers)
+    results, _ = _run(sc, workers, share=True)
     from .model import TrafficModel
 
     brands = TrafficModel._build_brands(sc.base)  # configured brands plus entrants, as the model builds them
