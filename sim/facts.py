@@ -214,7 +214,7 @@ def f3_fatigue_cap(quick: bool, workers: int, ov: Overrides = None) -> FactResul
 
     agents, reps, days = (2000, 3, 60) if quick else (10_000, 5, 90)
     points = (5, 10, 20, 40)
-    sc = _scenario("rising_cac", False, ov)
+    sc = _scenario("rising_cac", False)  # _sweep applies ov to every market
     base = with_overrides(sc.base, {"population.agents": agents, "population.scale": 10_000 / agents,
                                     "run.warmup_days": 30, "market.entrants": 0,
                                     **{f"brands.{i}.strategy": "public_only" for i in range(len(sc.base.brands))}})

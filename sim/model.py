@@ -575,6 +575,7 @@ class TrafficModel(mesa.Model):
                 st.coupon_day[readers, p] = t
         # group activity: decays toward its floor, content and partner novelty lift it, spam lowers it
         rival_share = np.where(k_offer[cols] > 0, k_rival[cols] / np.maximum(k_offer[cols], 1), 0).astype(f32)[None, :]
+        spam_reads = q_reads + o_reads * rival_share  # once for all pools, not per pool
         for j, b in enumerate(cols):
             if self.group_counts[b].size == 0:
                 continue
@@ -586,7 +587,7 @@ class TrafficModel(mesa.Model):
                                      for p, _, a in offers])) if offers else 0.0
             self.group_activity[b] = pools.update_activity(
                 self.group_activity[b], self.group_counts[b], np.bincount(g[inpool], c_reads[inpool, j], G),
-                np.bincount(g[inpool], (q_reads + o_reads * rival_share)[inpool, j], G),
+                np.bincount(g[inpool], spam_reads[inpool, j], G),
                 np.bincount(g[inpool], o_reads[inpool, j], G),
                 decay=pc.activity_decay, floor=pc.activity_floor, boost=act_boost,
                 from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
