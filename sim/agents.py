@@ -136,29 +136,45 @@ class Brand(mesa.Agent):
         if s.run_pool:
             mode = m.cfg.private.modes[s.mode]
             wage = mode.wage_per_day / m.scale
-            self.operators = max(1, math.floor(private_budget / wage)) if wage > 0 else 1
             per_op = mode.capacity / m.scale
+            if s.staffing == "hours":  # staff-hours bought with the private budget
+                self.operators = private_budget / wage if wage > 0 else 1.0
+            else:  # at least one full-time operator, in whole operators
+                self.operators = max(1, math.floor(private_budget / wage)) if wage > 0 else 1
             cap = self.operators * per_op
             if s.max_members is not None:
                 cap = min(cap, s.max_members / m.scale)
             # members already in the pool are kept: the brand keeps enough operators to serve them
             members = int((m.state.tier[:, self.index] > 0).sum())
-            self.capacity = max(1, int(round(cap)), members)
-            self.operators = max(self.operators, math.ceil(self.capacity / per_op))
+            floor_cap = 1 if s.staffing == "whole" else 0
+            self.capacity = max(floor_cap, int(round(cap)), members)
+            needed = self.capacity / per_op
+            self.operators = max(self.operators, needed if s.staffing == "hours" else math.ceil(needed))
         else:
             self.operators = 0
             self.capacity = 0
 
     def _adapt(self, s: StrategyConfig) -> None:
-        """Shift budget toward the channel with the better trailing marginal return (F12)."""
+        """Shift budget toward the channel with the better trailing marginal return (F12).
+
+        Paid: the value of the customers the ads acquired per RMB (value per customer as in
+        the bids, over the trailing CAC). Private: the pool's contribution per RMB while the
+        pool is full (more budget buys room for more members); 0 while it has room, since
+        more staff-hours would then buy nothing.
+        """
         m = self.model
         w = s.adaptive_review_days
-        contrib_paid, spend_ads, contrib_priv, spend_priv = m.trailing(
-            self.index, ("contribution_paid", "ad_spend", "contribution_private", "private_spend"), w)
-        roi_paid = contrib_paid / spend_ads if spend_ads > 0 else 0.0
-        roi_priv = contrib_priv / spend_priv if spend_priv > 0 else 0.0
+        new_paid, spend_ads, contrib_priv, wages, incentives = m.trailing(
+            self.index, ("new_paid", "ad_spend", "contribution_private", "wages", "incentives"), w)
+        value = self.contribution_per_order * s.bid_lifetime_multiple
+        roi_paid = new_paid * value / spend_ads if spend_ads > 0 else 0.0
+        members = int((m.state.tier[:, self.index] > 0).sum())
+        full = members >= s.adaptive_full_share * self.capacity
+        # content costs the same whatever the pool's size: the margin is staff-hours and red packets
+        spend_priv = wages + incentives
+        roi_priv = contrib_priv / spend_priv if spend_priv > 0 and full else 0.0
         step = s.adaptive_step if roi_priv > roi_paid else -s.adaptive_step
-        self.private_share = float(min(0.9, max(0.0, self.private_share + step)))
+        self.private_share = float(min(0.9, max(s.adaptive_min_share, self.private_share + step)))
 
     def step(self) -> None:
         """Brands act through :meth:`decide`, called by the model in the daily schedule."""

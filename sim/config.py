@@ -439,9 +439,16 @@ class StrategyConfig(_Node):
     content_cost_per_message: float = P(200.0, "Cost of producing one day's content push", "RMB/push", ge=0)
     join_incentive: float = P(5.0, "Red packet offered to a buyer for joining", "RMB", ge=0, le=1000)
     referral_reward: float = P(0.0, "Reward paid to a new customer who came by word of mouth", "RMB", ge=0)
+    staffing: Literal["whole", "hours"] = P(
+        "whole", "How operators are paid: whole = at least one full-time operator, in whole operators; "
+        "hours = staff-hours bought with the private budget (fractional; none when it is zero)", "")
     adaptive: bool = P(False, "Shift budget monthly toward the channel with the better trailing marginal return", "")
     adaptive_step: float = P(0.1, "Change in private_share per adaptive review", "1", ge=0, le=1)
     adaptive_review_days: int = P(30, "Days between adaptive reviews (trailing window)", "days", ge=1, le=365)
+    adaptive_min_share: float = P(0.05, "Lowest private_share the adaptive rule goes to (a small pool kept to measure "
+                                  "private returns)", "1", ge=0, le=1)
+    adaptive_full_share: float = P(0.9, "Members / capacity at which the adaptive rule counts a pool as full", "1",
+                                   gt=0, le=1)
 
 
 def _s(**kw: Any) -> StrategyConfig:
@@ -457,7 +464,7 @@ STRATEGY_PRESETS: dict[str, StrategyConfig] = {
     "hybrid": _s(private_share=0.2, run_pool=True, mode="assistant", push_per_day=0.7, content_share=0.6),
     "alliance_member": _s(private_share=0.35, run_pool=True, mode="expert", push_per_day=0.5, content_share=0.8),
     "adaptive": _s(private_share=0.1, run_pool=True, mode="assistant", push_per_day=0.7, content_share=0.7,
-                   adaptive=True),
+                   adaptive=True, staffing="hours"),
 }
 
 

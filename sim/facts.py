@@ -400,8 +400,11 @@ def f12_migration(quick: bool, workers: int, ov: Overrides = None) -> FactResult
     results, _ = _run(sc, workers, share=True)
     from .model import TrafficModel
 
-    brands = TrafficModel._build_brands(sc.base)  # configured brands plus entrants, as the model builds them
-    adaptive = [i for i, b in enumerate(brands) if sc.base.strategies[b.strategy].adaptive]
+    # the brands that run the adaptive rule in the scenario as written (an ablation may switch the
+    # rule off: the same brands are then measured), configured ones plus entrants as the model builds them
+    plain = _scenario("rising_cac", quick).base
+    brands = TrafficModel._build_brands(plain)
+    adaptive = [i for i, b in enumerate(brands) if plain.strategies[b.strategy].adaptive]
     rhos = []
     for r in results["public_only"]:
         b = r.daily.query("entity_type == 'brand'")

@@ -39,7 +39,7 @@ from .rng import make_streams, seed_sequence
 from .state import apply_traits, init_state
 
 HISTORY = ("new_paid", "valid_impressions", "contribution_paid", "ad_spend", "contribution_private",
-           "private_spend", "orders")
+           "private_spend", "wages", "incentives", "orders")
 
 # Keyword knobs accepted by TrafficModel (for batch_run and the live app) -> how they map onto the config.
 # A plain dotted path is set as it is; the others are expanded by apply_knobs.
@@ -428,6 +428,8 @@ class TrafficModel(mesa.Model):
             "contribution_private": np.bincount(o_b[ch_code == ch.PRIVATE],
                                                 orders["contribution"][ch_code == ch.PRIVATE], B),
             "private_spend": private_spend,
+            "wages": wages,
+            "incentives": incentives,
             "orders": np.bincount(o_b, minlength=B).astype(float),
         })
         member = st.tier > 0

@@ -47,16 +47,67 @@ def test_quality_weighting_concentrates_impressions_on_quality():
         assert impression_weighted_quality(3.0, seed) - impression_weighted_quality(0.0, seed) > 0.03
 
 
-def test_adaptive_brands_move_budget_to_the_better_channel():
-    # a pool that earns well (cheap operators, responsive members) against costly ads
-    ov = {"brands.0.strategy": "adaptive", "private.modes.assistant.message_response": 0.08,
-          "private.modes.assistant.wage_per_day": 20.0, "platforms.0.reserve_cpm": 400.0}
-    m = sim.TrafficModel(config=small_config(agents=2000, warmup=60, **ov), seed=4)
-    start = m.brands[0].private_share
-    for _ in range(150):
+def _review(members: int, capacity: int, new_paid: float, ad_spend: float, contrib_private: float,
+            wages: float, share: float = 0.3) -> float:
+    """One adaptive review of brand 0 on a trailing window set by hand; the share it leaves."""
+    ov = {"brands.0.strategy": "adaptive", "private.join_max": 0.0}
+    m = sim.TrafficModel(config=small_config(agents=500, warmup=0, **ov), seed=1)
+    b = m.brands[0]
+    s = b.strategy
+    w, B = s.adaptive_review_days, m.n_brands
+    for key in m._hist:
+        m._hist[key] = np.zeros((w, B))
+    col = {"new_paid": new_paid, "ad_spend": ad_spend, "contribution_private": contrib_private, "wages": wages}
+    for key, total in col.items():
+        m._hist[key][:, 0] = total / w
+    m.state.tier[:, 0] = 0
+    m.state.tier[:members, 0] = 1
+    b.capacity, b.private_share = capacity, share
+    b._adapt(s)
+    return b.private_share
+
+
+def test_adaptive_rule_compares_marginal_returns():
+    """§7.11: paid = value of acquired customers per RMB of ads; private = the pool's contribution
+    per RMB of staff-hours and red packets, counted only while the pool is full."""
+    step = sim.default_config().strategies["adaptive"].adaptive_step
+    m = sim.TrafficModel(config=small_config(agents=500, warmup=0, **{"brands.0.strategy": "adaptive"}), seed=1)
+    value = m.brands[0].contribution_per_order * m.brands[0].strategy.bid_lifetime_multiple
+    # ads return 1.0 per RMB (10 customers worth `value` for 10·value RMB); the pool 3.0
+    paid = {"new_paid": 10.0, "ad_spend": 10 * value}
+    assert _review(100, 100, **paid, contrib_private=300.0, wages=100.0) == pytest.approx(0.3 + step)
+    # the same pool with room to spare: more staff-hours would buy nothing
+    assert _review(50, 100, **paid, contrib_private=300.0, wages=100.0) == pytest.approx(0.3 - step)
+    # a full pool that returns less than the ads
+    assert _review(100, 100, **paid, contrib_private=50.0, wages=100.0) == pytest.approx(0.3 - step)
+    # the share stays within [adaptive_min_share, 0.9]
+    low = sim.default_config().strategies["adaptive"].adaptive_min_share
+    assert _review(50, 100, **paid, contrib_private=0.0, wages=100.0, share=low) == pytest.approx(low)
+    assert _review(100, 100, **paid, contrib_private=300.0, wages=100.0, share=0.9) == pytest.approx(0.9)
+
+
+def test_staff_hours_follow_the_private_budget():
+    """staffing: hours buys fractional operators with the private budget; whole keeps one full-time."""
+    def staff(staffing, share):
+        ov = {"brands.0.strategy": "adaptive", "strategies.adaptive.staffing": staffing,
+              "strategies.adaptive.private_share": share, "strategies.adaptive.adaptive": False,
+              "private.join_max": 0.0}
+        m = sim.TrafficModel(config=small_config(agents=500, warmup=0, **ov), seed=1)
         m.step()
-    assert m.brands[0].private_share > start + 0.2
-    # and the other way when the pool cannot earn: it sends nothing, so no order is ever private
+        b = m.brands[0]
+        f = m.cfg.brands[0]
+        budget = f.budget_per_day if f.budget_per_day is not None else b.strategy.marketing_budget_per_day
+        wage = m.cfg.private.modes[b.strategy.mode].wage_per_day
+        return b.operators, budget * share / wage
+
+    ops, expected = staff("hours", 0.2)
+    assert ops == pytest.approx(expected) and 0 < ops < 1
+    assert staff("hours", 0.4)[0] == pytest.approx(2 * ops)
+    assert staff("whole", 0.2)[0] == 1
+
+
+def test_adaptive_brands_leave_a_pool_that_earns_nothing():
+    # the pool sends nothing, so no order is ever private: the share falls to its floor
     ov2 = {"brands.0.strategy": "adaptive", "strategies.adaptive.push_per_day": 0.0,
            "strategies.adaptive.private_share": 0.5}
     m2 = sim.TrafficModel(config=small_config(agents=2000, warmup=60, **ov2), seed=4)
@@ -64,6 +115,7 @@ def test_adaptive_brands_move_budget_to_the_better_channel():
     for _ in range(150):
         m2.step()
     assert m2.brands[0].private_share < start2 - 0.2
+    assert m2.brands[0].private_share == pytest.approx(m2.brands[0].strategy.adaptive_min_share)
 
 
 def test_join_incentive_raises_joining():
