@@ -19,7 +19,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/ensure-chromium
 	$(BIN)/ruff check sim tests
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=15
 
 schema: $(VENV)/.installed
 	$(BIN)/sim schema --out schema/scenario.schema.json

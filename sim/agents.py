@@ -102,6 +102,11 @@ class Brand(mesa.Agent):
     def strategy(self) -> StrategyConfig:
         return self.model.cfg.strategies[self.cfg.strategy]
 
+    @property
+    def first_day(self) -> int:
+        """The first day the brand is in the market (its entry day, or the first simulated day)."""
+        return max(self.cfg.entry_day, 1 - self.model.cfg.run.warmup_days)
+
     def alive_on(self, day: int) -> bool:
         return self.cfg.entry_day <= day and self.exit_day is None
 
@@ -123,6 +128,10 @@ class Brand(mesa.Agent):
         share = self.private_share if s.run_pool else 0.0
         budget = (self.cfg.budget_per_day if self.cfg.budget_per_day is not None
                   else s.marketing_budget_per_day) / m.scale
+        if s.budget_revenue_share is not None and day - self.first_day >= s.budget_window_days:
+            # marketing as a share of sales (S15: sales buy traffic, traffic buys sales)
+            (revenue,) = m.trailing(self.index, ("revenue",), s.budget_window_days)
+            budget = s.budget_revenue_share * revenue / s.budget_window_days
         private_budget = budget * share
         self.ad_budget = budget - private_budget
         # bid: never more than an impression is expected to be worth (MODEL_BRIEF §9 "Bids")

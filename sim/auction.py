@@ -104,10 +104,14 @@ def participation(score: list[float], qw: list[float], bid: list[float], budget:
 
 
 def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
-               reserve: float, quality_weight: float, max_qty: float = np.inf) -> tuple[np.ndarray, np.ndarray]:
+               reserve: float, quality_weight: float, max_qty: float = np.inf, tie_offset: int = 0
+               ) -> tuple[np.ndarray, np.ndarray]:
     """Sell one round's inventory to budget-constrained, throttled bidders (see module docstring).
 
-    max_qty is the platform's frequency cap times the segment's users (per round).
+    max_qty is the platform's frequency cap times the segment's users (per round). Equal
+    scores are ranked in turn: bidder ``tie_offset`` (mod n) first, then the next indices,
+    so that identical bidders share the top rank over rounds instead of the lowest index
+    always winning it.
 
     Returns:
         (impressions, spend) per bidder for this round.
@@ -121,7 +125,7 @@ def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inven
     idx = np.flatnonzero(active)
     qw = np.asarray(quality, dtype=float)[idx] ** quality_weight
     score = bids[idx] * qw
-    order = np.argsort(-score, kind="stable")  # ties keep index order: deterministic
+    order = np.lexsort(((idx - tie_offset) % n, -score))  # by score, ties in turn: deterministic
     idx, qw, score = idx[order], qw[order], score[order]
     pi, price = participation(score.tolist(), qw.tolist(), bids[idx].tolist(), budgets[idx].tolist(),
                               float(inventory), float(reserve), float(max_qty))
@@ -146,7 +150,8 @@ def run_day(bids: np.ndarray, quality: np.ndarray, daily_budgets: np.ndarray, in
     spend = np.zeros(len(bids))
     for r in range(rounds):
         paced = left / (rounds - r)
-        i_r, s_r = sell_round(bids, quality, paced, inventory / rounds, reserve, quality_weight, max_qty / rounds)
+        i_r, s_r = sell_round(bids, quality, paced, inventory / rounds, reserve, quality_weight, max_qty / rounds,
+                              tie_offset=r)
         imps += i_r
         spend += s_r
         left -= s_r

@@ -425,6 +425,11 @@ class AllianceSettings(_Node):
 class StrategyConfig(_Node):
     marketing_budget_per_day: float = P(300.0, "Daily marketing budget (ads + private operations)", "RMB/day", ge=0)
     private_share: float = P(0.0, "Share of the marketing budget for private operations", "1", ge=0, le=1)
+    budget_revenue_share: float | None = P(
+        None, "If set, the daily marketing budget is this share of the brand's mean daily revenue over the last "
+        "budget_window_days (the fixed budget until the brand has sold that long); none = the fixed budget",
+        "1", ge=0, le=1, source="S15")
+    budget_window_days: int = P(30, "Trailing window of the revenue-share budget", "days", ge=1, le=365)
     bid_lifetime_multiple: float = P(
         1.5, "Customer value used in bids, as a multiple of one order's contribution", "x", ge=0, le=100
     )

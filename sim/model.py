@@ -39,7 +39,7 @@ from .rng import make_streams, seed_sequence
 from .state import apply_traits, init_state
 
 HISTORY = ("new_paid", "valid_impressions", "contribution_paid", "ad_spend", "contribution_private",
-           "private_spend", "wages", "incentives", "orders")
+           "private_spend", "wages", "incentives", "orders", "revenue")
 
 # Keyword knobs accepted by TrafficModel (for batch_run and the live app) -> how they map onto the config.
 # A plain dotted path is set as it is; the others are expanded by apply_knobs.
@@ -431,6 +431,7 @@ class TrafficModel(mesa.Model):
             "wages": wages,
             "incentives": incentives,
             "orders": np.bincount(o_b, minlength=B).astype(float),
+            "revenue": flows["revenue"],
         })
         member = st.tier > 0
         st.member_seen[member] = t

@@ -29,6 +29,17 @@ def test_reserve_excludes_low_bids_and_floors_prices():
     assert price[1] == pytest.approx(0.5)
 
 
+def test_equal_bidders_share_the_top_rank_over_rounds():
+    # three identical budget-unlimited bidders, one unit capped per bidder per round: whoever
+    # is ranked first takes the round's first unit. Over 3 rounds each is first once.
+    firsts = []
+    for r in range(3):
+        imps, _ = auction.sell_round(np.ones(3), np.ones(3), np.full(3, 1e6), 1.0, reserve=0.0,
+                                     quality_weight=1.0, tie_offset=r)
+        firsts.append(int(np.argmax(imps)))
+    assert sorted(firsts) == [0, 1, 2]
+
+
 @pytest.mark.parametrize("n", [2, 5, 10])
 def test_auction_docking_mean_price_of_first_slot(n):
     """F13: truthful uniform bids, one slot: E[price] = (n-1)/(n+1)."""

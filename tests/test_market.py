@@ -179,3 +179,20 @@ def test_organic_search_brings_customers_without_touches():
 
     assert organic_new(0.8) > 50
     assert organic_new(0.0) < 0.2 * organic_new(0.8)
+
+
+def test_revenue_share_budget_follows_trailing_revenue():
+    """strategies.<s>.budget_revenue_share: the fixed budget for the first window, then a share of sales."""
+    ov = {"strategies.public_only.budget_revenue_share": 0.1, "strategies.public_only.budget_window_days": 10}
+    m = sim.TrafficModel(config=small_config(agents=1000, warmup=0, **ov), seed=3)
+    b = m.brands[1]  # a public_only snack brand
+    assert b.cfg.strategy == "public_only"
+    fixed = b.cfg.budget_per_day / m.scale
+    budgets, expected = [], []
+    for day in range(1, 31):
+        (revenue,) = m.trailing(b.index, ("revenue",), 10)
+        m.step()
+        budgets.append(b.ad_budget)
+        expected.append(fixed if day <= 10 else 0.1 * revenue / 10)
+    assert budgets == pytest.approx(expected)
+    assert len(set(np.round(budgets[10:], 6))) > 1  # it moves with sales, it is not the fixed budget
