@@ -74,11 +74,12 @@ class Platform(mesa.Agent):
         return hosted_reach(day, c.hosted_reach_start, c.hosted_reach_end, c.hosted_throttle_days)
 
     def sell(self, bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
-             segment_users: float) -> tuple[np.ndarray, np.ndarray]:
+             segment_users: float, day: int = 0) -> tuple[np.ndarray, np.ndarray]:
         """Run one day's auctions for one segment: impressions and spend per brand (agent units)."""
         c = self.cfg
         return auction.run_day(bids, quality, budgets, inventory, c.reserve_cpm / 1000.0,
-                               c.quality_weight, c.auction_rounds, c.frequency_cap * segment_users)
+                               c.quality_weight, c.auction_rounds, c.frequency_cap * segment_users,
+                               first_round=day * c.auction_rounds)
 
 
 class Brand(mesa.Agent):
@@ -96,6 +97,8 @@ class Brand(mesa.Agent):
         self.bid = 0.0
         self.operators = 0
         self.capacity = 0  # members the pool can hold, in agents
+        self.pace = 1.0  # bid multiplier of brand-side pacing (ads.bid_pacing_rate)
+        self._ad_budget_before = 0.0
 
     # -- strategy -------------------------------------------------------------------------
     @property
@@ -141,7 +144,16 @@ class Brand(mesa.Agent):
         conv = (new_paid + a.bid_prior_conversion * prior_w) / (valid + prior_w)
         # conversion is per valid impression, but the brand pays for invalid ones too
         valid_share = 1.0 - m.cfg.platforms[self.cfg.platform].invalid_traffic_share
-        self.bid = max(0.0, conv * valid_share * self.contribution_per_order * s.bid_lifetime_multiple)
+        value = max(0.0, conv * valid_share * self.contribution_per_order * s.bid_lifetime_multiple)
+        if a.bid_pacing_rate > 0:
+            # a budget-limited bidder shades its bid (Balseiro & Gur 2019): cheaper impressions, more of them
+            (spent,) = m.trailing(self.index, ("ad_spend",), 1)
+            if self._ad_budget_before > 0 and spent >= 0.99 * self._ad_budget_before:
+                self.pace *= 1 - a.bid_pacing_rate
+            else:
+                self.pace = min(1.0, self.pace * (1 + a.bid_pacing_rate))
+        self._ad_budget_before = self.ad_budget
+        self.bid = value * self.pace
         if s.run_pool:
             mode = m.cfg.private.modes[s.mode]
             wage = mode.wage_per_day / m.scale

@@ -138,12 +138,13 @@ def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inven
 
 
 def run_day(bids: np.ndarray, quality: np.ndarray, daily_budgets: np.ndarray, inventory: float,
-            reserve: float, quality_weight: float, rounds: int, max_qty: float = np.inf
+            reserve: float, quality_weight: float, rounds: int, max_qty: float = np.inf, first_round: int = 0
             ) -> tuple[np.ndarray, np.ndarray]:
     """One day of a segment: ``rounds`` rounds, each with 1/rounds of the inventory.
 
     Pacing: in round r a bidder may spend (budget left) / (rounds left), so budget not
-    spent early carries over to later rounds.
+    spent early carries over to later rounds. ``first_round`` numbers the day's first round
+    in the run (day × rounds), so that ties rotate over all bidders across days.
     """
     left = daily_budgets.astype(float).copy()
     imps = np.zeros(len(bids))
@@ -151,7 +152,7 @@ def run_day(bids: np.ndarray, quality: np.ndarray, daily_budgets: np.ndarray, in
     for r in range(rounds):
         paced = left / (rounds - r)
         i_r, s_r = sell_round(bids, quality, paced, inventory / rounds, reserve, quality_weight, max_qty / rounds,
-                              tie_offset=r)
+                              tie_offset=first_round + r)
         imps += i_r
         spend += s_r
         left -= s_r

@@ -263,6 +263,9 @@ class AdsConfig(_Node):
         20_000, "Weight of that prior, in impressions (people)", "impressions", ge=0,
     )
     bid_window_days: int = P(30, "Trailing window of the conversion rate used in bids", "days", ge=1, le=365)
+    bid_pacing_rate: float = P(
+        0.0, "Brand-side bid pacing: a brand that spent its whole ad budget yesterday lowers its bid multiplier by "
+        "this factor, one that did not raises it (up to 1); 0 = bid the value", "1/day", ge=0, lt=1)
     annoyance_ctr_drag: float = P(1.0, "CTR multiplier is exp(-drag * annoyance)", "1", ge=0, le=100)
 
 

@@ -360,14 +360,10 @@ def f9_property_rights(quick: bool, workers: int, ov: Overrides = None) -> FactR
 
 
 def f10_concentration(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
-    from .config import default_config
-
-    agents, reps = (2000, 3) if quick else (10_000, 5)
-    ov = {"population.agents": agents, "population.scale": 10_000 / agents, "run.warmup_days": 0}
-    ov.update({f"brands.{i}.initial_cash": 40_000.0 for i in range(20)})  # equal starting cash
-    on = with_overrides(default_config(), ov)
-    off = with_overrides(on, {f"platforms.{p}.quality_weight": 0.0 for p in range(2)})
-    runs = _sweep({"weighting_on": on, "weighting_off": off}, reps, 365, workers, ov)
+    sc = _scenario("concentration", quick, ov)
+    results, _ = _run(sc, workers)
+    q = np.array([c.quality for c in sc.base.brands])
+    bottom, top = q <= np.quantile(q, 0.25), q >= np.quantile(q, 0.75)
 
     def measures(r: ArmRun) -> tuple[float, float]:
         b = r.daily.query("entity_type == 'brand'")
@@ -378,14 +374,12 @@ def f10_concentration(quick: bool, workers: int, ov: Overrides = None) -> FactRe
             return float((share**2).sum())
 
         rise = hhi(b[b["day"] > b["day"].max() - 90]) - hhi(b[b["day"] <= 90])
-        q = np.array([c.quality for c in on.brands])
         exited = r.summary.set_index("brand_id")["exit_day"].notna().to_numpy()
-        bottom, top = q <= np.quantile(q, 0.25), q >= np.quantile(q, 0.75)
         return rise, float(exited[bottom].mean() - exited[top].mean())
 
-    m_on = [measures(r) for r in runs["weighting_on"]]
-    m_off = [measures(r) for r in runs["weighting_off"]]
-    return FactResult("F10", "concentration", "default market, equal starting cash, 365 days", [
+    m_on = [measures(r) for r in results["weighting_on"]]
+    m_off = [measures(r) for r in results["weighting_off"]]
+    return FactResult("F10", "concentration", "concentration: equal cash, 20 brands differing in quality only", [
         Up("HHI of impressions, last − first 90 days", [a for a, _ in m_on]),
         Up("exit rate, bottom − top quality quartile", [b for _, b in m_on]),
         Up("HHI rise, weighting on − off", [a - c for (a, _), (c, _) in zip(m_on, m_off, strict=True)]),

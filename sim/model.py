@@ -299,7 +299,7 @@ class TrafficModel(mesa.Model):
                 if idx.size == 0:
                     continue
                 imps, spend = plat.sell(bids[idx], self.b_quality[idx], budgets[idx], self.inventory[p, c],
-                                        self.seg_size[p, c])
+                                        self.seg_size[p, c], day=t)
                 bought[idx] += imps
                 spend_plan[idx] += spend
         ivt = self.b_invalid

@@ -42,9 +42,11 @@ def test_quality_weighting_concentrates_impressions_on_quality():
         q = np.array([x.quality for x in r.config.brands])[:10]
         return (imp * q).sum() / imp.sum()
 
-    # measured: about 0.97 off and 1.03 on, with a spread of about 0.005 across seeds
-    for seed in (1, 2, 3):
-        assert impression_weighted_quality(3.0, seed) - impression_weighted_quality(0.0, seed) > 0.03
+    # measured on seeds 1-6: 1.022-1.031 on, 0.985-1.012 off (who wins the first days varies);
+    # differences 0.011-0.041, mean 0.033 with a standard error of 0.0045
+    diffs = [impression_weighted_quality(3.0, seed) - impression_weighted_quality(0.0, seed) for seed in range(1, 7)]
+    assert min(diffs) > 0, diffs
+    assert np.mean(diffs) > 0.02, diffs  # about 3 standard errors below the measured mean
 
 
 def _review(members: int, capacity: int, new_paid: float, ad_spend: float, contrib_private: float,
@@ -196,3 +198,25 @@ def test_revenue_share_budget_follows_trailing_revenue():
         expected.append(fixed if day <= 10 else 0.1 * revenue / 10)
     assert budgets == pytest.approx(expected)
     assert len(set(np.round(budgets[10:], 6))) > 1  # it moves with sales, it is not the fixed budget
+
+
+def test_bid_pacing_shades_bids_of_brands_that_spend_their_budget():
+    """ads.bid_pacing_rate: a brand that spent its whole ad budget yesterday lowers its bid multiplier
+    by the rate, any other raises it, up to 1 (and with the rate 0 every brand bids its value)."""
+    rate = 0.2
+    m = sim.TrafficModel(config=small_config(agents=1000, warmup=0, **{"ads.bid_pacing_rate": rate}), seed=2)
+    shaded = False
+    for _ in range(20):
+        before = [(b.pace, b.ad_budget, m.trailing(b.index, ("ad_spend",), 1)[0]) for b in m.brands]
+        m.step()
+        for b, (pace, budget, spent) in zip(m.brands, before, strict=True):
+            if not b.alive_on(m.day):
+                continue
+            expected = pace * (1 - rate) if budget > 0 and spent >= 0.99 * budget else min(1.0, pace * (1 + rate))
+            assert b.pace == pytest.approx(expected)
+            shaded |= b.pace < 1
+    assert shaded  # budgets bind in the default market, so the rule is exercised
+    m0 = sim.TrafficModel(config=small_config(agents=1000, warmup=0), seed=2)
+    for _ in range(5):
+        m0.step()
+    assert all(b.pace == 1.0 for b in m0.brands)

@@ -21,8 +21,6 @@ WORKERS = 2  # the CI machine's cores; results do not depend on it
 # Facts that do not hold yet, with what was measured (docs/MODEL.md §10). Strict: the test
 # fails once a fact starts to hold, so that this list cannot go stale.
 NOT_YET = {
-    "F10": "no quality-driven exits: every snack brand stays profitable at equal starting cash, and the HHI of "
-           "impressions rises by the same amount with quality weighting off",
     "F8": "the same-category claim is underpowered at reduced size: focal profit +1.6% [-9.0%, +12.2%] on seed 1 "
           "(2,000 agents, 3 replications); at full size on calibration seed 1001 it holds, -1.3% [-2.5%, -0.05%]",
 }
@@ -97,3 +95,13 @@ def test_f12_needs_the_adaptive_rule(fact):
     no longer follows CAC (it still drifts a little, as value-capped bids leave ad budget unspent)."""
     r = fact("F12", **{"strategies.adaptive.adaptive": False})
     assert not r.passed, _table(r)
+
+
+def test_f10_needs_quality_weighting(fact):
+    """Quality weighting off in both arms: nothing left to compare. Concentration from exits and
+    the sales feedback, and exits sorted by consumers' own taste for quality, still hold."""
+    r = fact("F10", **{"platforms.0.quality_weight": 0.0})
+    assert not _check(r, "HHI rise, weighting on − off").passed, _table(r)
+    assert not _check(r, "exit-rate gap, weighting on − off").passed, _table(r)
+    assert _check(r, "HHI of impressions, last − first").passed, _table(r)
+    assert _check(r, "exit rate, bottom − top").passed, _table(r)
