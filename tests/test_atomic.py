@@ -90,8 +90,10 @@ def test_ctrl_c_during_the_runs_writes_nothing(tmp_path):
     f.write_text(TINY.replace("days: 15", "days: 400").replace("replications: 2", "replications: 6"),
                  encoding="utf-8")
     out = tmp_path / "report"
+    # SIGINT at its default: a shell starts background jobs with it ignored, and Python keeps that
     proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(out), "--workers", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     time.sleep(4)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
