@@ -38,8 +38,8 @@ from .metrics import DailyRecorder
 from .rng import make_streams, seed_sequence
 from .state import apply_traits, init_state
 
-HISTORY = ("new_paid", "valid_impressions", "contribution_paid", "ad_spend", "contribution_private",
-           "private_spend", "wages", "incentives", "orders", "revenue")
+HISTORY = ("new_paid", "valid_impressions", "ad_spend", "contribution_private", "wages", "incentives", "orders",
+           "revenue")
 
 # Keyword knobs accepted by TrafficModel (for batch_run and the live app) -> how they map onto the config.
 # A plain dotted path is set as it is; the others are expanded by apply_knobs.
@@ -419,15 +419,12 @@ class TrafficModel(mesa.Model):
 
         ch_code = orders["channel"]
         new = orders["new"]
-        private_spend = wages + msg["content_cost"] + incentives
         self._push_history({
             "new_paid": np.bincount(o_b[new & (ch_code == ch.PAID)], minlength=B).astype(float),
             "valid_impressions": delivered,
-            "contribution_paid": np.bincount(o_b[ch_code == ch.PAID], orders["contribution"][ch_code == ch.PAID], B),
             "ad_spend": ad_spend,
             "contribution_private": np.bincount(o_b[ch_code == ch.PRIVATE],
                                                 orders["contribution"][ch_code == ch.PRIVATE], B),
-            "private_spend": private_spend,
             "wages": wages,
             "incentives": incentives,
             "orders": np.bincount(o_b, minlength=B).astype(float),
