@@ -126,8 +126,9 @@ class Brand(mesa.Agent):
             self.ad_budget = self.bid = 0.0
             self.operators = self.capacity = 0
             return
+        members = int((m.state.tier[:, self.index] > 0).sum()) if s.run_pool else 0
         if s.adaptive and (day % s.adaptive_review_days == 0):
-            self._adapt(s)
+            self._adapt(s, members)
         share = self.private_share if s.run_pool else 0.0
         budget = (self.cfg.budget_per_day if self.cfg.budget_per_day is not None
                   else s.marketing_budget_per_day) / m.scale
@@ -158,24 +159,23 @@ class Brand(mesa.Agent):
             mode = m.cfg.private.modes[s.mode]
             wage = mode.wage_per_day / m.scale
             per_op = mode.capacity / m.scale
-            if s.staffing == "hours":  # staff-hours bought with the private budget
-                self.operators = private_budget / wage if wage > 0 else 1.0
-            else:  # at least one full-time operator, in whole operators
-                self.operators = max(1, math.floor(private_budget / wage)) if wage > 0 else 1
+            whole = s.staffing == "whole"  # else staff-hours bought with the private budget
+            if wage <= 0:
+                self.operators = 1
+            else:
+                self.operators = max(1, math.floor(private_budget / wage)) if whole else private_budget / wage
             cap = self.operators * per_op
             if s.max_members is not None:
                 cap = min(cap, s.max_members / m.scale)
             # members already in the pool are kept: the brand keeps enough operators to serve them
-            members = int((m.state.tier[:, self.index] > 0).sum())
-            floor_cap = 1 if s.staffing == "whole" else 0
-            self.capacity = max(floor_cap, int(round(cap)), members)
+            self.capacity = max(int(whole), int(round(cap)), members)
             needed = self.capacity / per_op
-            self.operators = max(self.operators, needed if s.staffing == "hours" else math.ceil(needed))
+            self.operators = max(self.operators, math.ceil(needed) if whole else needed)
         else:
             self.operators = 0
             self.capacity = 0
 
-    def _adapt(self, s: StrategyConfig) -> None:
+    def _adapt(self, s: StrategyConfig, members: int) -> None:
         """Shift budget toward the channel with the better trailing marginal return (F12).
 
         Paid: the value of the customers the ads acquired per RMB (value per customer as in
@@ -189,7 +189,6 @@ class Brand(mesa.Agent):
             self.index, ("new_paid", "ad_spend", "contribution_private", "wages", "incentives"), w)
         value = self.contribution_per_order * s.bid_lifetime_multiple
         roi_paid = new_paid * value / spend_ads if spend_ads > 0 else 0.0
-        members = int((m.state.tier[:, self.index] > 0).sum())
         full = members >= s.adaptive_full_share * self.capacity
         # content costs the same whatever the pool's size: the margin is staff-hours and red packets
         spend_priv = wages + incentives

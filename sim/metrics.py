@@ -275,7 +275,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "category": [m.cfg.categories[c].name for c in cat],
         "strategy": [b.cfg.strategy for b in m.brands],
         "alive": [b.exit_day is None and b.cfg.entry_day <= m.day for b in m.brands],
-        "entry_day": [max(b.cfg.entry_day, 1 - m.cfg.run.warmup_days) for b in m.brands],
+        "entry_day": [b.first_day for b in m.brands],
         "exit_day": [b.exit_day if b.exit_day is not None else np.nan for b in m.brands],
         "days": last_day,
         "window_days": last_day - first_window + 1,

@@ -65,7 +65,7 @@ def _review(members: int, capacity: int, new_paid: float, ad_spend: float, contr
     m.state.tier[:, 0] = 0
     m.state.tier[:members, 0] = 1
     b.capacity, b.private_share = capacity, share
-    b._adapt(s)
+    b._adapt(s, members)
     return b.private_share
 
 
