@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import count_rows
+
 
 def attend(reached: np.ndarray, last_attended: np.ndarray, day: int, window: int,
            tolerance: np.ndarray, priority: np.ndarray) -> np.ndarray:
@@ -40,9 +42,9 @@ def attend(reached: np.ndarray, last_attended: np.ndarray, day: int, window: int
     in_window = (day - last_attended) < window
     already = reached & in_window
     candidates = reached & ~in_window
-    remembered = in_window.sum(axis=1)
+    remembered = count_rows(in_window)
     free = tolerance - remembered
-    n_cand = candidates.sum(axis=1)
+    n_cand = count_rows(candidates)
     attended = already | candidates
     over = np.flatnonzero(n_cand > np.maximum(free, 0))
     if over.size:

@@ -20,11 +20,16 @@ def close(a: float, b: float, rel: float = 1e-9) -> bool:
 
 
 def check_finite(day: int, arrays: dict[str, np.ndarray]) -> None:
-    """No NaN or inf in state or money. A finite sum proves every element finite (cheap)."""
+    """No NaN or inf in state or money.
+
+    A finite sum proves every element finite (cheap); only a non-finite sum, which an
+    overflow of large finite values could also give, is followed by the elementwise check.
+    """
     for name, arr in arrays.items():
-        if arr.size and not np.isfinite(arr.sum(dtype=np.float64)):
-            bad = np.argwhere(~np.isfinite(arr))[0]
-            raise InvariantError("finite", day, f"{name}{tuple(int(i) for i in bad)}", "NaN or inf")
+        if arr.size and not np.isfinite(arr.sum()):
+            bad = np.argwhere(~np.isfinite(arr))
+            if bad.size:
+                raise InvariantError("finite", day, f"{name}{tuple(int(i) for i in bad[0])}", "NaN or inf")
 
 
 def check_cap(day: int, name: str, values: np.ndarray, cap: np.ndarray | float, entity_names: list[str] | None = None

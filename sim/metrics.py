@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .arrays import count_cols, count_rows, sum_rows_int
 from .choice import CHANNELS, PAID, PRIVATE
 from .ledger import BRAND_COST_LINES
 
@@ -74,11 +75,12 @@ class DailyRecorder:
         """
         m = self.model
         st = m.state
-        breadth = ((t - st.last_reached) < m.cfg.fatigue.window_days).sum(axis=1)
+        breadth = count_rows((t - st.last_reached) < m.cfg.fatigue.window_days)
         x = breadth / max(m.cfg.fatigue.tolerance_mean, 1e-9)
         b = np.clip(np.searchsorted(X_BINS, x, side="right") - 1, 0, len(X_BINS) - 1)
-        valid = np.bincount(b, n_imp.sum(axis=1, dtype=np.float64), len(X_BINS))
-        waste = np.bincount(b, wasted.sum(axis=1, dtype=np.float64), len(X_BINS))
+        # whole numbers of impressions: float32 row sums are exact
+        valid = np.bincount(b, sum_rows_int(n_imp).astype(np.float64), len(X_BINS))
+        waste = np.bincount(b, sum_rows_int(wasted).astype(np.float64), len(X_BINS))
         self.market_rows.append(np.r_[t, x.mean(), valid, waste])
 
     def market_frame(self) -> pd.DataFrame:
@@ -126,10 +128,11 @@ class DailyRecorder:
         col["profit"] = d["profit"]
         col["cash"] = np.array([b.cash for b in m.brands])
         tier = st.tier
-        col["pool_members"] = (tier > 0).sum(axis=0).astype(float)
+        member = tier > 0
+        col["pool_members"] = count_cols(member).astype(float)
         for k in (1, 2, 3):
-            col[f"pool_members_tier{k}"] = (tier == k).sum(axis=0).astype(float)
-        col["pool_active"] = ((tier > 0) & ((t - st.t_private) < 7)).sum(axis=0).astype(float)
+            col[f"pool_members_tier{k}"] = count_cols(tier == k).astype(float)
+        col["pool_active"] = count_cols(member & ((t - st.t_private) < 7)).astype(float)
         col["pool_joins"] = d["joins"]
         col["mutes"] = msg["mutes"]
         col["pool_exits"] = msg["exits"]

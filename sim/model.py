@@ -25,6 +25,7 @@ import mesa
 import numpy as np
 
 from . import alliances as alli
+from . import arrays as ar
 from . import calendar as cal
 from . import choice as ch
 from . import fatigue as fat
@@ -308,7 +309,7 @@ class TrafficModel(mesa.Model):
         lam = np.where(seg > 0, valid_exp / np.maximum(seg, 1), 0.0).astype(f32)
         u_del = rs["delivery"].random((N, B), dtype=f32)
         n_imp = pools.stochastic_round(lam[None, :], u_del).astype(f32) * self.in_segment
-        delivered = n_imp.sum(axis=0, dtype=np.float64)
+        delivered = ar.sum_cols_f64(n_imp)
         factor = np.where(valid_exp > 0, delivered / np.maximum(valid_exp, 1e-300), 0.0)
         ad_spend = spend_plan * factor
         impressions = delivered / (1 - ivt)
@@ -325,9 +326,9 @@ class TrafficModel(mesa.Model):
         n_att = np.where(att, n_imp, f32(0))
         eff, excess = fat.wear_out(n_att, f32(cfg.ads.wearout_frequency))
         wasted = (n_imp - n_att) + excess
-        st.last_attended[att] = t
-        st.last_reached[reached] = t
-        st.t_paid[eff > 0] = t
+        ar.stamp(st.last_attended, att, t)
+        ar.stamp(st.last_reached, reached, t)
+        ar.stamp(st.t_paid, eff > 0, t)
         fat.update_adstock(st.adstock, eff, f32(cfg.ads.adstock_decay))
         a = cfg.ads
         if a.wearout_trust_penalty:
@@ -354,16 +355,16 @@ class TrafficModel(mesa.Model):
         touch = u_touch < h_all
         paid_touch = touch & (u_touch < h_paid)
         wom_touch = touch & ~paid_touch
-        clicks = paid_touch.sum(axis=0)
-        st.t_wom[wom_touch] = t
-        st.awareness[touch] = 1
+        clicks = ar.count_cols(paid_touch)
+        ar.stamp(st.t_wom, wom_touch, t)
+        ar.set_one(st.awareness, touch)
         touched_today = touch | (msg["offer_reads"] > 0)
         with np.errstate(divide="ignore", invalid="ignore"):
             impulse = paid_touch & ((u_touch / h_paid) < self.c_impulse[self.b_cat][None, :])
         # decay of awareness among non-customers (forgetting), after today's touches
         if cfg.choice.awareness_decay:
             forget = (st.orders == 0) & ~touched_today
-            st.awareness[forget] *= f32(1 - cfg.choice.awareness_decay)
+            ar.scale_where(st.awareness, forget, f32(1 - cfg.choice.awareness_decay))
 
         # 6. purchases -----------------------------------------------------------------------
         u_occ = rs["occasions"].random((N, len(cfg.categories)), dtype=f32)
@@ -380,8 +381,8 @@ class TrafficModel(mesa.Model):
             ok = pick >= 0
             oi.append(rows[ok])
             ob.append(bc[pick[ok]])
-        imp_i, imp_b = np.nonzero(impulse & alive[None, :])
-        resp_i, resp_b = np.nonzero(msg["respond"])
+        imp_i, imp_b = np.divmod(np.flatnonzero(impulse & alive[None, :]), B)
+        resp_i, resp_b = np.divmod(np.flatnonzero(msg["respond"]), B)
         oi += [imp_i, resp_i]
         ob += [imp_b, resp_b]
         key = np.unique(np.concatenate(oi).astype(np.int64) * B + np.concatenate(ob)) if oi else np.zeros(0, np.int64)
@@ -430,8 +431,7 @@ class TrafficModel(mesa.Model):
             "orders": np.bincount(o_b, minlength=B).astype(float),
             "revenue": flows["revenue"],
         })
-        member = st.tier > 0
-        st.member_seen[member] = t
+        ar.stamp(st.member_seen, st.tier > 0, t)
         if reported:
             self.recorder.record_market(t, n_imp, wasted)
             self.recorder.record(t, dict(
@@ -468,7 +468,7 @@ class TrafficModel(mesa.Model):
             "offer_reads": np.zeros((N, B), f32), "respond": np.zeros((N, B), bool),
         }
         st.coupon_fatigue *= f32(pc.coupon_fatigue_decay)
-        cols = np.flatnonzero((st.tier > 0).any(axis=0))
+        cols = np.flatnonzero(ar.count_cols(st.tier > 0))
         if cols.size == 0:
             st.irritation *= f32(pc.irritation_decay)
             return out
@@ -521,7 +521,7 @@ class TrafficModel(mesa.Model):
         out["sent"][cols] = k_recv.sum(axis=0, dtype=np.float64)
         out["read"][cols] = reads.sum(axis=0, dtype=np.float64)
         t_priv = st.t_private[:, cols]
-        t_priv[own_reads > 0] = t
+        ar.stamp(t_priv, own_reads > 0, t)
         st.t_private[:, cols] = t_priv
         # content builds trust and lifts tiers; coupons give discounts, fatigue and irritation
         modes = [pc.modes[self.brands[b].strategy.mode] for b in cols]
@@ -625,8 +625,15 @@ class TrafficModel(mesa.Model):
                 u_search: np.ndarray, u_choice: np.ndarray) -> np.ndarray:
         cfg, st = self.cfg, self.state
         cc = cfg.choice
-        sub = np.ix_(rows, bc)
-        consider = (st.awareness[sub] >= cc.consideration_threshold) | (st.tier[sub] > 0) | touched[sub]
+        # gather the occasion rows first (contiguous copies), then the category's brand columns
+        cols = slice(bc[0], bc[-1] + 1) if bc[-1] - bc[0] + 1 == bc.size else bc
+
+        def sub(a: np.ndarray) -> np.ndarray:
+            return a[rows][:, cols]
+
+        tier = sub(st.tier)
+        touched = sub(touched)
+        consider = (sub(st.awareness) >= cc.consideration_threshold) | (tier > 0) | touched
         # organic search: a searching consumer finds one brand, weighted toward quality and recent sales
         rate = float(np.mean([p.organic_search_rate for p in cfg.platforms]))
         searching = u_search < rate
@@ -645,14 +652,14 @@ class TrafficModel(mesa.Model):
             consider[r_idx, found[has]] = True
         sens = st.price_sens[rows][:, None]
         price = self.b_price[bc][None, :]
-        valid_coupon = (t - st.coupon_day[sub]) < cc.attribution_window_days
-        coupon = np.where(valid_coupon, st.coupon[sub] * np.exp(-st.coupon_fatigue[sub]), 0)
-        hill = fat.hill(st.adstock[sub], cfg.ads.hill_half, cfg.ads.hill_shape)
+        valid_coupon = (t - sub(st.coupon_day)) < cc.attribution_window_days
+        coupon = np.where(valid_coupon, sub(st.coupon) * np.exp(-sub(st.coupon_fatigue)), 0)
+        hill = fat.hill(sub(st.adstock), cfg.ads.hill_half, cfg.ads.hill_shape)
         V = (cc.beta_quality * self.b_quality[bc][None, :]
              - cc.beta_price * sens * np.log(price / self.c_ref_price[c])
-             + cc.beta_trust * st.trust[sub] + cc.beta_ad * hill
-             + cc.beta_coupon * coupon / price + cc.beta_tier * st.tier[sub]
-             + cc.beta_habit * (st.orders[sub] > 0) + cc.beta_touch * touched[sub])
+             + cc.beta_trust * sub(st.trust) + cc.beta_ad * hill
+             + cc.beta_coupon * coupon / price + cc.beta_tier * tier
+             + cc.beta_habit * (sub(st.orders) > 0) + cc.beta_touch * touched)
         return ch.logit_pick(V, consider, cfg.categories[c].outside_utility, u_choice)
 
     # ------------------------------------------------------------------ orders
@@ -699,7 +706,8 @@ class TrafficModel(mesa.Model):
         acc = uu < p_join[cb]
         ci, cb, uu = ci[acc], cb[acc], uu[acc]
         # a free channel slot is needed: joins today count against it, smallest draw first
-        used = (st.tier > 0).sum(axis=1)
+        is_member = st.tier > 0
+        used = ar.count_rows(is_member)
         order = np.lexsort((uu, ci))
         ci, cb, uu = ci[order], cb[order], uu[order]
         first = np.r_[True, ci[1:] != ci[:-1]]
@@ -707,7 +715,7 @@ class TrafficModel(mesa.Model):
         rank = np.arange(ci.size) - grp_start
         ok = rank < (st.slots[ci] - used[ci])
         ci, cb, uu = ci[ok], cb[ok], uu[ok]
-        members = (st.tier > 0).sum(axis=0)
+        members = ar.count_cols(is_member)
         for b in np.unique(cb):
             sel = np.flatnonzero(cb == b)
             room = max(0, self.brands[b].capacity - int(members[b]))
@@ -759,7 +767,8 @@ class TrafficModel(mesa.Model):
     def _check_caps(self, t: int) -> None:
         st = self.state
         names = [b.name for b in self.brands]
-        members = (st.tier > 0).sum(axis=0)
+        is_member = st.tier > 0
+        members = ar.count_cols(is_member)
         check_cap(t, "operator capacity", members, np.array(
             [max(b.capacity, 0) if b.strategy.run_pool else (members[b.index]) for b in self.brands]), names)
         for b in range(self.n_brands):
@@ -769,7 +778,7 @@ class TrafficModel(mesa.Model):
                 if self.group_counts[b].sum() != members[b]:
                     raise InvariantError("population conserved", t, names[b],
                                          f"{self.group_counts[b].sum()} in groups vs {members[b]} members")
-        check_cap(t, "channel slots", (st.tier > 0).sum(axis=1), st.slots)
-        check_cap(t, "tier range", st.tier.max(axis=0), 3, names)
+        check_cap(t, "channel slots", ar.count_rows(is_member), st.slots)
+        check_cap(t, "members above tier 3", ar.count_cols(st.tier > 3), 0, names)
         if st.tier.shape[0] != self.N:
             raise InvariantError("population conserved", t, "consumers", "population changed size")

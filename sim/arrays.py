@@ -1,0 +1,52 @@
+"""Fast, exact array idioms for the daily update over (N, B) arrays.
+
+Why these exist: with a random mask, numpy's masked assignment (``a[mask] = v``),
+``np.where`` and row-wise ``sum(axis=1)`` over short rows run 5–15× slower than plain
+arithmetic (branch mispredictions, strided reductions): measured at 100,000 × 20 on one
+core, ``a[mask] = t`` 6.5 ms against 0.8 ms for :func:`stamp`, ``mask.sum(axis=1)``
+2.1 ms against 0.4 ms for :func:`count_rows` (docs/PERFORMANCE.md). Each helper gives
+the same result as the obvious idiom, bit for bit, and uses only operations that the
+array-API namespaces (numpy, CuPy) share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def stamp(days: np.ndarray, mask: np.ndarray, day: int) -> None:
+    """In place: ``days[mask] = day`` for an integer array, as days += mask·(day − days)."""
+    delta = day - days
+    delta *= mask
+    days += delta
+
+
+def set_one(x: np.ndarray, mask: np.ndarray) -> None:
+    """In place: ``x[mask] = 1`` for a float array whose values are at most 1."""
+    np.maximum(x, mask, out=x)
+
+
+def scale_where(x: np.ndarray, mask: np.ndarray, factor: float) -> None:
+    """In place: ``x[mask] *= factor`` (a two-entry lookup table, so unmasked entries are untouched)."""
+    lut = np.array([1, factor], dtype=x.dtype)
+    x *= lut.take(mask.view(np.uint8))
+
+
+def count_rows(mask: np.ndarray) -> np.ndarray:
+    """Number of True entries per row of a 2-D bool array, int64 (a matrix-vector product; exact below 2**24)."""
+    return (mask.astype(np.float32) @ np.ones(mask.shape[1], np.float32)).astype(np.int64)
+
+
+def count_cols(mask: np.ndarray) -> np.ndarray:
+    """Number of True entries per column of a 2-D bool array, int64 (exact below 2**24 rows)."""
+    return (np.ones(mask.shape[0], np.float32) @ mask.astype(np.float32)).astype(np.int64)
+
+
+def sum_rows_int(x: np.ndarray) -> np.ndarray:
+    """Row sums of a float32 array holding small whole numbers (exact while sums stay below 2**24)."""
+    return x @ np.ones(x.shape[1], x.dtype)
+
+
+def sum_cols_f64(x: np.ndarray) -> np.ndarray:
+    """Column sums in float64."""
+    return np.ones(x.shape[0]) @ x
