@@ -21,9 +21,9 @@ PURPOSES = (
     "auction",  # reserved for auction tie-breaking
     "delivery",  # ad impressions to consumers
     "attention",  # tolerance-cap priority and touch (click / word-of-mouth) draws
-    "messages",  # private-channel reach, reading, response, tiers, mutes and exits
+    "messages",  # private-channel reach, reading, response, tiers, mutes and exits (per brand: brand_streams)
     "wom",  # reserved for word-of-mouth extensions
-    "joining",  # joining a pool after a purchase
+    "joining",  # joining a pool after a purchase (per brand: brand_streams)
 )
 
 
@@ -40,3 +40,14 @@ def make_streams(ss: np.random.SeedSequence) -> dict[str, np.random.Generator]:
     """One PCG64 generator per purpose, from ``ss.spawn`` in the fixed order of PURPOSES."""
     children = np.random.SeedSequence(ss.entropy, spawn_key=ss.spawn_key).spawn(len(PURPOSES))
     return {name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(PURPOSES, children, strict=True)}
+
+
+def brand_streams(ss: np.random.SeedSequence, purpose: str, n_brands: int) -> list[np.random.Generator]:
+    """One generator per brand for a purpose whose draws concern (consumer, brand) pairs.
+
+    Child b of the purpose's SeedSequence feeds brand b. A brand's draws then depend on its
+    own history only: a brand that opens a pool in one arm moves no other brand's draws, and
+    brands without pools draw nothing (MODEL_BRIEF §9, common random numbers).
+    """
+    purpose_ss = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose),))
+    return [np.random.Generator(np.random.PCG64(child)) for child in purpose_ss.spawn(n_brands)]
