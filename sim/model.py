@@ -19,6 +19,7 @@ file run over brands, platforms and categories, never over consumers.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import mesa
@@ -185,6 +186,7 @@ class TrafficModel(mesa.Model):
         self.sent_before = np.zeros(B, dtype=np.int64)  # messages pushed so far (content interleaving)
         self.group_size = max(1, int(round(cfg.private.group_size / self.scale)))
 
+        self.consumer_seconds = 0.0  # wall time spent in the consumer update (benchmarks)
         self.ledger = Ledger([b.name for b in self.brands], [p.name for p in self.platforms])
         self.recorder = DailyRecorder(self)
         self._hist = {k: np.zeros((0, B)) for k in HISTORY}
@@ -282,8 +284,8 @@ class TrafficModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def _advance_day(self, reported: bool) -> None:  # noqa: C901 - the schedule reads top to bottom
         t = self.day + 1
-        cfg, st, rs = self.cfg, self.state, self.streams
-        N, B = self.N, self.n_brands
+        cfg, st = self.cfg, self.state
+        B = self.n_brands
         f32 = np.float32
         occ_mult, act_boost = cal.multipliers(self.calendar, t)
         alive = self.alive_mask(t)
@@ -310,13 +312,95 @@ class TrafficModel(mesa.Model):
         valid_exp = bought * (1 - ivt)
         seg = self.seg_size[self.b_plat, self.b_cat]
         lam = np.where(seg > 0, valid_exp / np.maximum(seg, 1), 0.0).astype(f32)
-        u_del = rs["delivery"].random((N, B), dtype=f32)
-        n_imp = pools.stochastic_round(lam[None, :], u_del).astype(f32) * self.in_segment
+        started = time.perf_counter()
+        cu = self._consumers(t, lam, alive, occ_mult, act_boost)
+        self.consumer_seconds += time.perf_counter() - started
+        n_imp, wasted, msg, orders = cu["n_imp"], cu["wasted"], cu["msg"], cu["orders"]
+        o_i, o_b, joins, incentives = cu["o_i"], cu["o_b"], cu["joins"], cu["incentives"]
+        clicks = cu["clicks"]
         delivered = ar.sum_cols_f64(n_imp)
         factor = np.where(valid_exp > 0, delivered / np.maximum(valid_exp, 1e-300), 0.0)
         ad_spend = spend_plan * factor
         impressions = delivered / (1 - ivt)
         invalid = impressions - delivered
+
+        # 8. money, invariants, metrics, exits and entries -------------------------------------
+        wages = np.array([b.operators * cfg.private.modes[b.strategy.mode].wage_per_day / self.scale
+                          if b.strategy.run_pool and alive[b.index] else 0.0 for b in self.brands])
+        flows = {
+            "revenue": np.bincount(o_b, orders["revenue"], B),
+            "cogs": np.bincount(o_b, orders["cogs"], B),
+            "ads": ad_spend,
+            "commission": np.bincount(o_b, orders["commission"], B),
+            "wages": wages,
+            "content": msg["content_cost"],
+            "incentives": incentives,
+            "referral": np.bincount(o_b, orders["referral"], B),
+            "overheads": self.b_overheads * alive,
+        }
+        fees = msg["alliance_fees"]
+        rows = self.ledger.day_rows(t, flows, self.b_plat, fees)
+        fee_paid, fee_income = fees.sum(axis=1), fees.sum(axis=0)
+        costs = sum(flows[k] for k in PAYEE)
+        profit = flows["revenue"] + fee_income - costs - fee_paid
+        self._check_money(t, rows, orders, flows, fees, profit)
+        for b in self.brands:
+            b.cash += profit[b.index]
+        check_finite(t, {**st.float_arrays(), "profit": profit, "ad_spend": ad_spend})
+        self._check_caps(t)
+
+        ch_code = orders["channel"]
+        new = orders["new"]
+        self._push_history({
+            "new_paid": np.bincount(o_b[new & (ch_code == ch.PAID)], minlength=B).astype(float),
+            "valid_impressions": delivered,
+            "ad_spend": ad_spend,
+            "contribution_private": np.bincount(o_b[ch_code == ch.PRIVATE],
+                                                orders["contribution"][ch_code == ch.PRIVATE], B),
+            "wages": wages,
+            "incentives": incentives,
+            "orders": np.bincount(o_b, minlength=B).astype(float),
+            "revenue": flows["revenue"],
+        })
+        ar.stamp(st.member_seen, st.tier > 0, t)
+        if reported:
+            self.recorder.record_market(t, n_imp, wasted)
+            self.recorder.record(t, dict(
+                alive=alive, ad_spend=ad_spend, impressions=impressions, impressions_invalid=invalid,
+                impressions_valid=delivered, impressions_wasted=ar.sum_cols_f64(wasted),
+                clicks=clicks, o_b=o_b, orders=orders, flows=flows, fee_paid=fee_paid, fee_income=fee_income,
+                profit=profit, msg=msg, joins=joins,
+            ))
+            if self.final_cfg.metrics.order_log:
+                self.orders_log.append({"day": np.full(o_i.size, t, np.int32), "consumer": o_i.astype(np.int32),
+                                        "brand": o_b.astype(np.int16), **orders})
+        # exits and entries
+        for b in self.brands:
+            if alive[b.index] and b.cash < 0:
+                b.exit_day = t
+                self._dissolve_pool(b.index)
+        self.day = t
+
+    # ------------------------------------------------------------------ the consumer update
+    def _consumers(self, t: int, lam: np.ndarray, alive: np.ndarray, occ_mult: float,
+                   act_boost: float) -> dict[str, Any]:
+        """The consumer update of day t: MODEL_BRIEF §4 steps 3 (delivery) to 7, array code over the population.
+
+        Args:
+            lam: float32 (B,), valid impressions bought per consumer of each brand's targeting segment.
+            alive: bool (B,), brands in the market today.
+            occ_mult, act_boost: the calendar's purchase-occasion multiplier and group-activity boost.
+
+        Returns n_imp and wasted (N, B), clicks (B,), the private channels' results ``msg``, the
+        day's orders (``o_i``, ``o_b`` and the settled ``orders``), ``joins`` and ``incentives`` (B,).
+        This is the part the per-agent reference in tests/reference/ reimplements and the
+        benchmark times (``consumer_seconds``).
+        """
+        cfg, st, rs = self.cfg, self.state, self.streams
+        N, B = self.N, self.n_brands
+        f32 = np.float32
+        u_del = rs["delivery"].random((N, B), dtype=f32)
+        n_imp = pools.stochastic_round(lam[None, :], u_del).astype(f32) * self.in_segment
 
         # 5a. attention, tolerance cap, wear-out, ad stock --------------------------------
         u_pri = rs["attention"].random((N, B), dtype=f32)
@@ -400,63 +484,8 @@ class TrafficModel(mesa.Model):
 
         # 7. joining the pool ------------------------------------------------------------------
         joins, incentives = self._join(t, o_i, o_b, alive)
-
-        # 8. money, invariants, metrics, exits and entries -------------------------------------
-        wages = np.array([b.operators * cfg.private.modes[b.strategy.mode].wage_per_day / self.scale
-                          if b.strategy.run_pool and alive[b.index] else 0.0 for b in self.brands])
-        flows = {
-            "revenue": np.bincount(o_b, orders["revenue"], B),
-            "cogs": np.bincount(o_b, orders["cogs"], B),
-            "ads": ad_spend,
-            "commission": np.bincount(o_b, orders["commission"], B),
-            "wages": wages,
-            "content": msg["content_cost"],
-            "incentives": incentives,
-            "referral": np.bincount(o_b, orders["referral"], B),
-            "overheads": self.b_overheads * alive,
-        }
-        fees = msg["alliance_fees"]
-        rows = self.ledger.day_rows(t, flows, self.b_plat, fees)
-        fee_paid, fee_income = fees.sum(axis=1), fees.sum(axis=0)
-        costs = sum(flows[k] for k in PAYEE)
-        profit = flows["revenue"] + fee_income - costs - fee_paid
-        self._check_money(t, rows, orders, flows, fees, profit)
-        for b in self.brands:
-            b.cash += profit[b.index]
-        check_finite(t, {**st.float_arrays(), "profit": profit, "ad_spend": ad_spend})
-        self._check_caps(t)
-
-        ch_code = orders["channel"]
-        new = orders["new"]
-        self._push_history({
-            "new_paid": np.bincount(o_b[new & (ch_code == ch.PAID)], minlength=B).astype(float),
-            "valid_impressions": delivered,
-            "ad_spend": ad_spend,
-            "contribution_private": np.bincount(o_b[ch_code == ch.PRIVATE],
-                                                orders["contribution"][ch_code == ch.PRIVATE], B),
-            "wages": wages,
-            "incentives": incentives,
-            "orders": np.bincount(o_b, minlength=B).astype(float),
-            "revenue": flows["revenue"],
-        })
-        ar.stamp(st.member_seen, st.tier > 0, t)
-        if reported:
-            self.recorder.record_market(t, n_imp, wasted)
-            self.recorder.record(t, dict(
-                alive=alive, ad_spend=ad_spend, impressions=impressions, impressions_invalid=invalid,
-                impressions_valid=delivered, impressions_wasted=ar.sum_cols_f64(wasted),
-                clicks=clicks, o_b=o_b, orders=orders, flows=flows, fee_paid=fee_paid, fee_income=fee_income,
-                profit=profit, msg=msg, joins=joins,
-            ))
-            if self.final_cfg.metrics.order_log:
-                self.orders_log.append({"day": np.full(o_i.size, t, np.int32), "consumer": o_i.astype(np.int32),
-                                        "brand": o_b.astype(np.int16), **orders})
-        # exits and entries
-        for b in self.brands:
-            if alive[b.index] and b.cash < 0:
-                b.exit_day = t
-                self._dissolve_pool(b.index)
-        self.day = t
+        return dict(n_imp=n_imp, wasted=wasted, clicks=clicks, msg=msg, o_i=o_i, o_b=o_b, orders=orders,
+                    joins=joins, incentives=incentives)
 
     # ------------------------------------------------------------------ private channels
     def _private_channels(self, t: int, alive: np.ndarray, act_boost: float) -> dict[str, Any]:
