@@ -223,6 +223,23 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
 
 
 @app.command()
+def bench(json_: bool = typer.Option(False, "--json", help="End with one line of JSON holding every figure"),
+          quick: bool = typer.Option(False, "--quick", help="Small sizes: a smoke run, not the published figures"),
+          ) -> None:
+    """Time the engine against the per-agent reference, then alone at 100,000 and 1,000,000 consumers."""
+    import json
+
+    from .bench import run_bench
+
+    try:
+        result = run_bench(quick=quick, echo=lambda line: console.print(line, highlight=False))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    if json_:
+        print(json.dumps(result, separators=(",", ":")))
+
+
+@app.command()
 def version() -> None:
     """Print the package version."""
     from . import __version__

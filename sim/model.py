@@ -488,6 +488,42 @@ class TrafficModel(mesa.Model):
                     joins=joins, incentives=incentives)
 
     # ------------------------------------------------------------------ private channels
+    def _pushes(self, t: int, alive: np.ndarray) -> dict[str, Any]:
+        """Messages each pool sends its members today (brand side): content, coupons, partner offers.
+
+        Returns per brand (B,) counts ``content``, ``coupon``, ``offer`` (partner offers carried),
+        ``rival`` (offers for a partner in the carrier's own category) and ``all``; ``offers_for``
+        {carrier: [(partner, n, alliance)]}; the organic ``reach`` of each pool (hosted pools, S14);
+        and ``content_cost`` per content message (RMB). Advances each brand's message counter.
+        """
+        cfg = self.cfg
+        B = self.n_brands
+        k_content, k_coupon, k_offer, k_rival = np.zeros(B), np.zeros(B), np.zeros(B), np.zeros(B)
+        cost = np.zeros(B)
+        offers_for: dict[int, list[tuple[int, int, Any]]] = {}
+        alive_set = {int(i) for i in np.flatnonzero(alive)}
+        for b in self.brands:
+            s = b.strategy
+            if not (alive[b.index] and s.run_pool):
+                continue
+            k = pools.scheduled(t, s.push_per_day)
+            kc = pools.split_content(int(self.sent_before[b.index]), k, s.content_share)
+            self.sent_before[b.index] += k
+            k_content[b.index], k_coupon[b.index] = kc, k - kc
+            cost[b.index] = s.content_cost_per_message
+        if cfg.alliances.enabled:
+            for a in cfg.alliances.groups:
+                for carrier in a.members:
+                    offers = alli.partner_offers(a, carrier, t, alive_set)
+                    if offers and self.brands[carrier].strategy.run_pool:
+                        offers_for.setdefault(carrier, []).extend((p, n, a) for p, n in offers)
+                        k_offer[carrier] += sum(n for _, n in offers)
+                        k_rival[carrier] += sum(n for p, n in offers if self.b_cat[p] == self.b_cat[carrier])
+        reach = np.array([self.platforms[b.cfg.platform].hosted_reach(t) if b.strategy.pool_location == "hosted"
+                          else 1.0 for b in self.brands], dtype=np.float32)
+        return {"content": k_content, "coupon": k_coupon, "offer": k_offer, "rival": k_rival,
+                "all": k_content + k_coupon + k_offer, "offers_for": offers_for, "reach": reach, "content_cost": cost}
+
     def _private_channels(self, t: int, alive: np.ndarray, act_boost: float) -> dict[str, Any]:
         """Pushes and partner offers to members, reading within attention, and their effects.
 
@@ -520,33 +556,10 @@ class TrafficModel(mesa.Model):
         tier = st.tier[sub]
         muted = st.muted[sub]
         member = (tier > 0) & ~muted
-        # messages per member today: own pushes (content / coupon) and partner offers carried
-        k_content, k_coupon, k_offer = np.zeros(B), np.zeros(B), np.zeros(B)
-        k_rival = np.zeros(B)  # offers for a partner in the carrier's own category
-        offers_for: dict[int, list[tuple[int, int, Any]]] = {}
-        alive_set = {int(i) for i in np.flatnonzero(alive)}
-        for b in self.brands:
-            s = b.strategy
-            if not (alive[b.index] and s.run_pool):
-                continue
-            k = pools.scheduled(t, s.push_per_day)
-            kc = pools.split_content(int(self.sent_before[b.index]), k, s.content_share)
-            self.sent_before[b.index] += k
-            k_content[b.index], k_coupon[b.index] = kc, k - kc
-            if kc and b.index in cols:
-                out["content_cost"][b.index] = kc * s.content_cost_per_message / self.scale
-        if cfg.alliances.enabled:
-            for a in cfg.alliances.groups:
-                for carrier in a.members:
-                    offers = alli.partner_offers(a, carrier, t, alive_set)
-                    if offers and self.brands[carrier].strategy.run_pool:
-                        offers_for.setdefault(carrier, []).extend((p, n, a) for p, n in offers)
-                        k_offer[carrier] += sum(n for _, n in offers)
-                        k_rival[carrier] += sum(n for p, n in offers if self.b_cat[p] == self.b_cat[carrier])
-        k_all = k_content + k_coupon + k_offer
-        # hosted pools reach members only at the platform's organic reach (S14)
-        reach = np.array([self.platforms[b.cfg.platform].hosted_reach(t) if b.strategy.pool_location == "hosted"
-                          else 1.0 for b in self.brands], dtype=f32)
+        pu = self._pushes(t, alive)
+        k_content, k_coupon, k_offer, k_rival = pu["content"], pu["coupon"], pu["offer"], pu["rival"]
+        offers_for, reach, k_all = pu["offers_for"], pu["reach"], pu["all"]
+        out["content_cost"][cols] = k_content[cols] * pu["content_cost"][cols] / self.scale
         received = member & (k_all[cols] > 0)[None, :] & (u_reach < reach[cols][None, :])
         k_recv = np.where(received, k_all[cols].astype(f32)[None, :], f32(0))
         m_total = k_recv.sum(axis=1)
