@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint schema clean
+.PHONY: demo test bench lint schema clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	scripts/ensure-chromium
-	$(BIN)/ruff check sim tests
-	$(BIN)/python -m pytest -q --durations=15
+	$(BIN)/ruff check sim tests benchmarks
+	$(BIN)/python -m pytest -q --durations=15 tests benchmarks --benchmark-disable
+
+# Benchmark figures (docs/PERFORMANCE.md): sim bench, then the pytest-benchmark suite at full size.
+bench: $(VENV)/.installed
+	$(BIN)/sim bench
+	SIM_BENCH=full $(BIN)/python -m pytest -q benchmarks --benchmark-only
 
 schema: $(VENV)/.installed
 	$(BIN)/sim schema --out schema/scenario.schema.json
