@@ -128,11 +128,15 @@ class DailyRecorder:
         col["profit"] = d["profit"]
         col["cash"] = np.array([b.cash for b in m.brands])
         tier = st.tier
-        member = tier > 0
-        col["pool_members"] = count_cols(member).astype(float)
+        members = count_cols(tier > 0)
+        col["pool_members"] = members.astype(float)
+        pools = np.flatnonzero(members > 0)  # other brands have no members: their counts are 0
+        tier_p = tier[:, pools]
         for k in (1, 2, 3):
-            col[f"pool_members_tier{k}"] = count_cols(tier == k).astype(float)
-        col["pool_active"] = count_cols(member & ((t - st.t_private) < 7)).astype(float)
+            col[f"pool_members_tier{k}"] = np.zeros(B)
+            col[f"pool_members_tier{k}"][pools] = count_cols(tier_p == k)
+        col["pool_active"] = np.zeros(B)
+        col["pool_active"][pools] = count_cols((tier_p > 0) & ((t - st.t_private[:, pools]) < 7))
         col["pool_joins"] = d["joins"]
         col["mutes"] = msg["mutes"]
         col["pool_exits"] = msg["exits"]

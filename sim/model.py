@@ -169,6 +169,7 @@ class TrafficModel(mesa.Model):
             raise ValueError(f"population.agents is {cfg.population.agents} but the edge list "
                              f"{cfg.graph.path} has {self.graph.n} nodes")
         self.N = self.graph.n
+        self.wom_share = wom.NeighbourShare(self.graph)
         # the warm-up market defines consumers and platforms until reported day 1
         self.state, self.trait_draws = init_state(warm_cfg, B, self.streams["population"])
         self.platforms = [Platform(self, p, pc) for p, pc in enumerate(warm_cfg.platforms)]
@@ -437,7 +438,7 @@ class TrafficModel(mesa.Model):
         if cfg.wom.enabled and cfg.wom.rate > 0:
             reward = np.array([b.strategy.referral_reward for b in self.brands])
             src = wom.advocacy(st.orders > 0, st.tier == 3, cfg.wom.advocate_weight) * alive[None, :]
-            h_wom = wom.hazard(self.graph, src, cfg.wom.rate, cfg.wom.referral_boost_per_rmb, reward)
+            h_wom = wom.hazard(self.wom_share, src, cfg.wom.rate, cfg.wom.referral_boost_per_rmb, reward)
             h_wom *= alive[None, :]
         else:
             h_wom = np.zeros((N, B), f32)
@@ -546,15 +547,17 @@ class TrafficModel(mesa.Model):
         if cols.size == 0:
             st.irritation *= f32(pc.irritation_decay)
             return out
-        # five uniforms per consumer a day for each brand with members: reach, read, respond, tier, mute
-        rows = np.flatnonzero(ar.count_rows(st.tier[:, cols] > 0))
+        rows = np.flatnonzero(ar.count_rows(st.tier[:, cols] > 0) > 0)
         sub = np.ix_(rows, cols)
-        u_msg = np.empty((5, rows.size, cols.size), f32)
-        for j, b in enumerate(cols):
-            u_msg[:, :, j] = self.message_streams[b].random((5, N), dtype=f32)[:, rows]
-        u_reach, u_read, u_resp, u_tier, u_mute = u_msg
         tier = st.tier[sub]
         muted = st.muted[sub]
+        # five uniforms a day per member of each pool (reach, read, respond, tier, mute), drawn from the
+        # brand's own stream in consumer order; the entries of non-members are never used
+        u_msg = np.ones((5, rows.size, cols.size), f32)
+        for j, b in enumerate(cols):
+            mine = np.flatnonzero(tier[:, j] > 0)
+            u_msg[:, mine, j] = self.message_streams[b].random((5, mine.size), dtype=f32)
+        u_reach, u_read, u_resp, u_tier, u_mute = u_msg
         member = (tier > 0) & ~muted
         pu = self._pushes(t, alive)
         k_content, k_coupon, k_offer, k_rival = pu["content"], pu["coupon"], pu["offer"], pu["rival"]

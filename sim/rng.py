@@ -45,9 +45,10 @@ def make_streams(ss: np.random.SeedSequence) -> dict[str, np.random.Generator]:
 def brand_streams(ss: np.random.SeedSequence, purpose: str, n_brands: int) -> list[np.random.Generator]:
     """One generator per brand for a purpose whose draws concern (consumer, brand) pairs.
 
-    Child b of the purpose's SeedSequence feeds brand b. A brand's draws then depend on its
-    own history only: a brand that opens a pool in one arm moves no other brand's draws, and
-    brands without pools draw nothing (MODEL_BRIEF §9, common random numbers).
+    Child b of the purpose's SeedSequence feeds brand b, which draws only for its own pool
+    (its members' messages; its buyers' join decisions). A brand's draws then depend on its own
+    history only: a brand that opens a pool in one arm moves no other brand's draws, and brands
+    without pools draw nothing (MODEL_BRIEF §9, common random numbers).
     """
     purpose_ss = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose),))
     return [np.random.Generator(np.random.PCG64(child)) for child in purpose_ss.spawn(n_brands)]

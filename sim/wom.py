@@ -8,6 +8,11 @@ where s_ib is the degree-normalised share of i's neighbours who are b's customer
 (weight 1) or loyal pool members (extra ``advocate_weight``). It is linear in the share so
 that on the complete graph (s = F, the adopted share) it is exactly Bass's q·F.
 Hazards of different channels add, capped at 1 (MODEL_BRIEF §9).
+
+The source changes little from day to day (a few new customers, a few loyal members), so
+:class:`NeighbourShare` updates s from the day's changes along their edges instead of
+multiplying the whole (N, B) source by the adjacency matrix every day; it recomputes in
+full every ``refresh`` days so that float32 rounding cannot build up.
 """
 
 from __future__ import annotations
@@ -25,9 +30,48 @@ def advocacy(customer: np.ndarray, loyal: np.ndarray, advocate_weight: float) ->
     return x
 
 
-def hazard(graph: SocialGraph, source: np.ndarray, rate: float, referral_boost: float,
+def hazard(graph: SocialGraph | NeighbourShare, source: np.ndarray, rate: float, referral_boost: float,
            reward: np.ndarray) -> np.ndarray:
-    """Daily word-of-mouth touch hazard per (consumer, brand), float32 (N, B)."""
-    share = graph.neighbour_share(source)
+    """Daily word-of-mouth touch hazard per (consumer, brand), float32 (N, B) (a new array)."""
+    share = graph(source) if isinstance(graph, NeighbourShare) else graph.neighbour_share(source)
     per_brand = (rate * (1.0 + referral_boost * reward)).astype(np.float32)
     return share * per_brand[None, :]
+
+
+class NeighbourShare:
+    """s = D⁻¹A·x for a source x that changes a little each day, kept up to date from the changes.
+
+    Each call returns the share for the given source. The first call, every ``refresh``-th
+    call, calls where more than ``dense_share`` of the entries changed, and the complete graph
+    compute it in full (:meth:`SocialGraph.neighbour_share`); other calls add D⁻¹A·(x − x_prev)
+    along the edges of the consumers whose entries changed. A function of the sequence of
+    sources alone, so runs stay reproducible.
+    """
+
+    def __init__(self, graph: SocialGraph, refresh: int = 30, dense_share: float = 0.02):
+        self.graph, self.refresh, self.dense_share = graph, refresh, dense_share
+        self._source: np.ndarray | None = None
+        self._share: np.ndarray | None = None
+        self._calls = 0
+
+    def __call__(self, source: np.ndarray) -> np.ndarray:
+        g = self.graph
+        full = self._source is None or g.complete or self._calls % self.refresh == 0
+        self._calls += 1
+        if not full:
+            delta = source - self._source
+            changed = np.flatnonzero(delta != 0)  # on the bool mask: 15× faster than on floats
+            full = changed.size > self.dense_share * delta.size
+        if full:
+            self._share = g.neighbour_share(source)
+        elif changed.size:
+            B = source.shape[1]
+            who, col = np.divmod(changed, B)
+            start, deg = g.indptr[who], g.indptr[who + 1] - g.indptr[who]
+            # the neighbours of each changed consumer, flattened: indices[start_k : start_k + deg_k]
+            offset = np.repeat(start - np.cumsum(deg) + deg, deg) + np.arange(deg.sum())
+            nbr = g.indices[offset]
+            add = np.repeat(delta.ravel()[changed], deg) * g._inv_degree[nbr]
+            np.add.at(self._share.reshape(-1), nbr * B + np.repeat(col, deg), add)
+        self._source = source
+        return self._share

@@ -55,3 +55,24 @@ def test_referral_rewards_are_paid_and_raise_word_of_mouth():
     led = paid.ledger.to_frame(paid.scale)
     ref = led[led["line"] == "referral"]
     assert ref["amount"].sum() > 0 and (ref["payee"] == "consumers").all()
+
+
+@pytest.mark.parametrize("kind", ["small_world", "scale_free"])
+def test_incremental_neighbour_share_matches_the_full_product(kind, monkeypatch):
+    # a source that gains and loses a few entries each day, as customers and loyal members do
+    rng = np.random.default_rng(3)
+    g = build_graph(kind, 3000, np.random.default_rng(4), mean_degree=8)
+    full_products = []
+    real = SocialGraph.neighbour_share
+    monkeypatch.setattr(SocialGraph, "neighbour_share", lambda self, x: full_products.append(1) or real(self, x))
+    share = wom.NeighbourShare(g, refresh=1000)
+    src = (rng.random((3000, 5)) < 0.1).astype(np.float32)
+    for day in range(40):
+        flip = rng.random(src.shape) < 0.002
+        src = np.where(flip, np.float32(3) * (src == 0), src).astype(np.float32)
+        got = share(src).copy()
+        n_before = len(full_products)
+        assert np.allclose(got, g.neighbour_share(src), atol=1e-5), day
+        del full_products[n_before:]  # the check's own product
+    # only the first day multiplied in full; the other 39 followed the day's changes
+    assert len(full_products) == 1

@@ -149,7 +149,7 @@ class ReferenceConsumer(mesa.Agent):
             if rnd.random() < h_resp and self.tier[b] > 0 and not self.muted[b]:
                 self.respond[b] = True
             # partner offers read in this pool: the partner gains awareness, trust and a coupon
-            for p, n, al in pu["offers_for"].get(b, []):
+            for p, _n, al in pu["offers_for"].get(b, []):
                 if o_reads > 0:
                     self.offer_read[p] = True
                     self.awareness[p] = 1.0
