@@ -259,6 +259,7 @@ class TrafficModel(mesa.Model):
                 self.inventory[p, c] = (seg / n_needs).sum() * pc.ad_slots_per_user
         # (N, B): the consumer is in the brand's targeting segment (uses its platform, buys its category)
         self.in_segment = st.on_platform[:, self.b_plat] & st.needs[:, self.b_cat]
+        self.in_segment_f32 = self.in_segment.astype(np.float32)
         for b in self.brands:
             b.cfg = bc[b.index]
 
@@ -401,7 +402,8 @@ class TrafficModel(mesa.Model):
         N, B = self.N, self.n_brands
         f32 = np.float32
         u_del = rs["delivery"].random((N, B), dtype=f32)
-        n_imp = pools.stochastic_round(lam[None, :], u_del).astype(f32) * self.in_segment
+        n_imp = pools.stochastic_round(lam[None, :], u_del)
+        n_imp *= self.in_segment_f32
 
         # 5a. attention, tolerance cap, wear-out, ad stock --------------------------------
         u_pri = rs["attention"].random((N, B), dtype=f32)
@@ -411,7 +413,7 @@ class TrafficModel(mesa.Model):
             att = fat.attend(reached, st.last_attended, t, cfg.fatigue.window_days, st.tolerance, u_pri)
         else:
             att = reached
-        n_att = n_imp * att
+        n_att = n_imp * att.astype(f32)
         eff, excess = fat.wear_out(n_att, f32(cfg.ads.wearout_frequency))
         wasted = (n_imp - n_att) + excess
         ar.stamp(st.last_attended, att, t)
@@ -437,9 +439,12 @@ class TrafficModel(mesa.Model):
         h_paid = (f32(a.ctr) * np.exp(-f32(a.annoyance_ctr_drag) * st.annoyance))[:, None] * eff
         if cfg.wom.enabled and cfg.wom.rate > 0:
             reward = np.array([b.strategy.referral_reward for b in self.brands])
-            src = wom.advocacy(st.orders > 0, st.tier == 3, cfg.wom.advocate_weight) * alive[None, :]
+            src = wom.advocacy(st.orders > 0, st.tier == 3, cfg.wom.advocate_weight)
+            if not alive.all():
+                src *= alive[None, :]
             h_wom = wom.hazard(self.wom_share, src, cfg.wom.rate, cfg.wom.referral_boost_per_rmb, reward)
-            h_wom *= alive[None, :]
+            if not alive.all():
+                h_wom *= alive[None, :]
         else:
             h_wom = np.zeros((N, B), f32)
         h_all = h_wom  # reused in place
@@ -451,7 +456,9 @@ class TrafficModel(mesa.Model):
         clicks = ar.count_cols(paid_touch)
         ar.stamp(st.t_wom, wom_touch, t)
         ar.set_one(st.awareness, touch)
-        touched_today = touch | (msg["offer_reads"] > 0)
+        touched_today = touch
+        if msg["offer_read_i"].size:  # a partner's offer read in a pool touches the partner brand
+            touched_today[msg["offer_read_i"], msg["offer_read_b"]] = True
         # a click is an impulse order with probability impulse_rate: u < rate · h_paid given u < h_paid
         impulse = paid_touch & (u_touch < self.c_impulse[self.b_cat].astype(f32)[None, :] * h_paid)
         # decay of awareness among non-customers (forgetting), after today's touches
@@ -475,7 +482,7 @@ class TrafficModel(mesa.Model):
             oi.append(rows[ok])
             ob.append(bc[pick[ok]])
         imp_i, imp_b = np.divmod(np.flatnonzero(impulse & alive[None, :]), B)
-        resp_i, resp_b = np.divmod(np.flatnonzero(msg["respond"]), B)
+        resp_i, resp_b = msg["respond_i"], msg["respond_b"]
         oi += [imp_i, resp_i]
         ob += [imp_b, resp_b]
         key = np.unique(np.concatenate(oi).astype(np.int64) * B + np.concatenate(ob)) if oi else np.zeros(0, np.int64)
@@ -534,13 +541,15 @@ class TrafficModel(mesa.Model):
         that its draws do not depend on who else is a member.
         """
         cfg, st = self.cfg, self.state
-        N, B = self.N, self.n_brands
+        B = self.n_brands
         f32 = np.float32
         pc = cfg.private
         out: dict[str, Any] = {
             "content_cost": np.zeros(B), "alliance_fees": np.zeros((B, B)),
             "sent": np.zeros(B), "read": np.zeros(B), "mutes": np.zeros(B), "exits": np.zeros(B),
-            "offer_reads": np.zeros((N, B), f32), "respond": np.zeros((N, B), bool),
+            # (consumer, brand) pairs: a partner offer read for the brand; an order triggered by a message
+            "offer_read_i": np.zeros(0, np.int64), "offer_read_b": np.zeros(0, np.int64),
+            "respond_i": np.zeros(0, np.int64), "respond_b": np.zeros(0, np.int64),
         }
         st.coupon_fatigue *= f32(pc.coupon_fatigue_decay)
         cols = np.flatnonzero(ar.count_cols(st.tier > 0))
@@ -552,8 +561,9 @@ class TrafficModel(mesa.Model):
         tier = st.tier[sub]
         muted = st.muted[sub]
         # five uniforms a day per member of each pool (reach, read, respond, tier, mute), drawn from the
-        # brand's own stream in consumer order; the entries of non-members are never used
-        u_msg = np.ones((5, rows.size, cols.size), f32)
+        # brand's own stream in consumer order; non-members' entries are 0 and every use of them is
+        # masked by membership (with k_recv = 0, reads = ⌊0 + 0⌋ = 0)
+        u_msg = np.zeros((5, rows.size, cols.size), f32)
         for j, b in enumerate(cols):
             mine = np.flatnonzero(tier[:, j] > 0)
             u_msg[:, mine, j] = self.message_streams[b].random((5, mine.size), dtype=f32)
@@ -581,6 +591,7 @@ class TrafficModel(mesa.Model):
         own_reads = c_reads + q_reads
         out["sent"][cols] = k_recv.sum(axis=0, dtype=np.float64)
         out["read"][cols] = reads.sum(axis=0, dtype=np.float64)
+        check_cap(t, "messages read <= received", out["read"], out["sent"], [b.name for b in self.brands])
         t_priv = st.t_private[sub]
         ar.stamp(t_priv, own_reads > 0, t)
         st.t_private[sub] = t_priv
@@ -612,13 +623,14 @@ class TrafficModel(mesa.Model):
         # a message pulls forward demand that exists: rarely bought categories respond little (S11)
         pull = np.minimum(1.0, pc.pull_forward_days / self.c_interval[self.b_cat[cols]]).astype(f32)[None, :]
         h_resp = response * pull * (c_reads + f32(pc.coupon_response) * q_reads * np.exp(-fatigue))
-        out["respond"][sub] = (u_resp < h_resp) & member
+        ri, rj = np.nonzero((u_resp < h_resp) & member)
+        out["respond_i"], out["respond_b"] = rows[ri], cols[rj]
         # partner offers: the partner gains consideration, trust (transferred) and a coupon (S12)
         col_of = {int(b): j for j, b in enumerate(cols)}
+        offer_i, offer_b = [], []
         for carrier, offers in offers_for.items():
             if carrier not in col_of:
                 continue
-            tot = sum(n for _, n, _ in offers)
             delivered = received[:, col_of[carrier]].sum()
             r = o_reads[:, col_of[carrier]]
             read_any = np.flatnonzero(r > 0)
@@ -627,7 +639,8 @@ class TrafficModel(mesa.Model):
                 out["alliance_fees"][p, carrier] += n * delivered * a.fee_per_offer
                 if readers.size == 0:
                     continue
-                out["offer_reads"][readers, p] += r[read_any] * (n / tot)
+                offer_i.append(readers)
+                offer_b.append(np.full(readers.size, p))
                 st.awareness[readers, p] = 1
                 st.t_alliance[readers, p] = t
                 if cfg.alliances.trust_transfer_enabled:
@@ -635,6 +648,8 @@ class TrafficModel(mesa.Model):
                                                                a.trust_transfer)
                 st.coupon[readers, p] = a.coupon_value
                 st.coupon_day[readers, p] = t
+        if offer_i:
+            out["offer_read_i"], out["offer_read_b"] = np.concatenate(offer_i), np.concatenate(offer_b)
         # group activity: decays toward its floor, content and partner novelty lift it, spam lowers it
         rival_share = np.where(k_offer[cols] > 0, k_rival[cols] / np.maximum(k_offer[cols], 1), 0).astype(f32)[None, :]
         spam_reads = q_reads + o_reads * rival_share  # once for all pools, not per pool

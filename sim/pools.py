@@ -42,9 +42,11 @@ def hosted_reach(day: int, start: float, end: float, throttle_days: int) -> floa
 
 
 def stochastic_round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """⌊x⌋ + 1[u < frac(x)]: an integer count with expectation x, from one uniform."""
-    fl = np.floor(x)
-    return fl + (u < (x - fl))
+    """⌊x + u⌋ = ⌊x⌋ + 1[u ≥ 1 − frac(x)]: an integer count with expectation x, from one uniform.
+
+    Two array operations instead of four for ⌊x⌋ + 1[u < frac(x)], with the same distribution.
+    """
+    return np.floor(x + u)
 
 
 def read_probability(attention: np.ndarray, received_total: np.ndarray, activity: np.ndarray,

@@ -26,7 +26,9 @@ def advocacy(customer: np.ndarray, loyal: np.ndarray, advocate_weight: float) ->
     """Per (consumer, brand) weight as a word-of-mouth source: customer + extra for loyal members."""
     x = customer.astype(np.float32)
     if advocate_weight:
-        x += np.float32(advocate_weight) * loyal
+        extra = loyal.astype(np.float32)  # same-type arithmetic: mixed bool·float32 is 3× slower
+        extra *= np.float32(advocate_weight)
+        x += extra
     return x
 
 
