@@ -208,3 +208,21 @@ def test_small_run_writes_a_complete_report(tmp_path, lang):
         assert "结论摘要" in page and "获客成本" in page
     else:
         assert "Executive summary" in page
+
+
+def test_bench_json_reports_every_figure_from_real_runs():
+    """`sim bench --json --quick` runs engine and reference in child processes; its last line is the JSON."""
+    import json
+
+    res = runner.invoke(app, ["bench", "--json", "--quick"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output.strip().splitlines()[-1])
+    runs = {(r["kind"], r["agents"], r["days"]): r for r in out["runs"]}
+    assert all("error" not in r for r in runs.values()), runs
+    # each figure is what its run measured (consumer-days over the seconds the run spent in the update)
+    eng, ref = runs[("engine", 2000, 30)], runs[("reference", 2000, 2)]
+    assert out["engine_consumer_days_per_s"] == pytest.approx(2000 * 30 / eng["consumer_seconds"])
+    assert out["reference_consumer_days_per_s"] == pytest.approx(2000 * 2 / ref["consumer_seconds"])
+    assert out["ratio"] == pytest.approx(out["engine_consumer_days_per_s"] / out["reference_consumer_days_per_s"])
+    assert 0 < eng["consumer_seconds"] < eng["seconds"]  # the update is part of the day, not all of it
+    assert out["n100k_peak_rss_mb"] > 0 and out["n100k_seconds_per_day"] > 0
