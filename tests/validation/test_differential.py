@@ -1,6 +1,7 @@
 """Differential test: the array engine and the per-agent reference (tests/reference/) agree.
 
-Both run the same small market (every mechanism on, 400 consumers, 90 days, warm-up 0) over
+Both run the same small market (every mechanism on, an alliance of three pool brands added,
+400 consumers, 90 days, warm-up 0) over
 the same replication seeds, so each pair shares its population, social graph and brands and
 differs only in the consumer update and its random draws. For each key metric the paired
 difference across replications must be within what chance allows: |mean| ≤ t · s.e., with t
@@ -21,13 +22,15 @@ from tests.reference import ReferenceModel
 
 AGENTS, DAYS, REPLICATIONS = 400, 90, 10
 METRICS = ("orders", "new_customers", "clicks", "impressions_valid", "impressions_wasted", "messages_read",
-           "pool_joins", "orders_paid", "orders_private", "orders_organic")
+           "pool_joins", "orders_paid", "orders_private", "orders_alliance", "orders_organic", "alliance_fee_income")
 ALPHA = 0.01
 
 
 def _config():
+    # an alliance of three pool brands (two categories), so that partner offers are compared too
     return sim.with_overrides(sim.default_config(), {
-        "population.agents": AGENTS, "run.warmup_days": 0, "run.days": DAYS, "fatigue.tolerance_mean": 4})
+        "population.agents": AGENTS, "run.warmup_days": 0, "run.days": DAYS, "fatigue.tolerance_mean": 4,
+        "alliances.groups": [{"members": [4, 11, 2]}]})
 
 
 def _summary(model: TrafficModel) -> dict[str, float]:
@@ -74,6 +77,7 @@ def test_engine_agrees_with_the_per_agent_reference(reference_runs):
     assert not _disagreements(engine, reference_runs)
     # the comparison is not vacuous: the metrics are large enough to be measured
     assert min(np.mean([r[k] for r in reference_runs]) for k in ("orders", "impressions_wasted", "pool_joins")) > 50
+    assert np.mean([r["orders_alliance"] for r in reference_runs]) > 5
 
 
 @pytest.mark.slow
