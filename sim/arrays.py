@@ -52,3 +52,14 @@ def sum_rows_int(x: np.ndarray) -> np.ndarray:
 def sum_cols_f64(x: np.ndarray) -> np.ndarray:
     """Column sums in float64."""
     return np.ones(x.shape[0]) @ x
+
+
+def sum_cols_counts(x: np.ndarray, max_entry: float) -> np.ndarray:
+    """Column sums, as float64, of a float32 array of whole numbers in [0, max_entry].
+
+    A float32 matrix-vector product is exact while every partial sum stays below 2**24,
+    which ``rows · max_entry`` bounds; past that it falls back to float64 (twice the work).
+    """
+    if x.shape[0] * max_entry < 2**24:
+        return (np.ones(x.shape[0], np.float32) @ x).astype(np.float64)
+    return sum_cols_f64(x)

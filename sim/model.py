@@ -320,7 +320,8 @@ class TrafficModel(mesa.Model):
         n_imp, wasted, msg, orders = cu["n_imp"], cu["wasted"], cu["msg"], cu["orders"]
         o_i, o_b, joins, incentives = cu["o_i"], cu["o_b"], cu["joins"], cu["incentives"]
         clicks = cu["clicks"]
-        delivered = ar.sum_cols_f64(n_imp)
+        most = float(np.floor(lam.max(initial=0)) + 1)  # impressions per pair are at most ⌊λ⌋ + 1
+        delivered = ar.sum_cols_counts(n_imp, most)
         factor = np.where(valid_exp > 0, delivered / np.maximum(valid_exp, 1e-300), 0.0)
         ad_spend = spend_plan * factor
         impressions = delivered / (1 - ivt)
@@ -369,7 +370,7 @@ class TrafficModel(mesa.Model):
             self.recorder.record_market(t, n_imp, wasted)
             self.recorder.record(t, dict(
                 alive=alive, ad_spend=ad_spend, impressions=impressions, impressions_invalid=invalid,
-                impressions_valid=delivered, impressions_wasted=ar.sum_cols_f64(wasted),
+                impressions_valid=delivered, impressions_wasted=ar.sum_cols_counts(wasted, most),
                 clicks=clicks, o_b=o_b, orders=orders, flows=flows, fee_paid=fee_paid, fee_income=fee_income,
                 profit=profit, msg=msg, joins=joins,
             ))
@@ -414,14 +415,19 @@ class TrafficModel(mesa.Model):
         else:
             att = reached
         n_att = n_imp * att.astype(f32)
-        eff, excess = fat.wear_out(n_att, f32(cfg.ads.wearout_frequency))
-        wasted = (n_imp - n_att) + excess
+        if np.floor(lam.max(initial=0)) + 1 <= cfg.ads.wearout_frequency:
+            # ⌊λ + u⌋ ≤ ⌊λ⌋ + 1: no pair can pass the wear-out frequency today (the default market)
+            eff, excess = n_att, None
+            wasted = n_imp - n_att
+        else:
+            eff, excess = fat.wear_out(n_att, f32(cfg.ads.wearout_frequency))
+            wasted = (n_imp - n_att) + excess
         ar.stamp(st.last_attended, att, t)
         ar.stamp(st.last_reached, reached, t)
         ar.stamp(st.t_paid, eff > 0, t)
         fat.update_adstock(st.adstock, eff, f32(cfg.ads.adstock_decay))
         a = cfg.ads
-        if a.wearout_trust_penalty:
+        if a.wearout_trust_penalty and excess is not None:
             st.trust -= f32(a.wearout_trust_penalty) * excess
             np.maximum(st.trust, 0, out=st.trust)
         if a.awareness_per_exposure:
@@ -453,14 +459,17 @@ class TrafficModel(mesa.Model):
         touch = u_touch < h_all
         paid_touch = touch & (u_touch < h_paid)
         wom_touch = touch & ~paid_touch
-        clicks = ar.count_cols(paid_touch)
+        clicked = np.flatnonzero(paid_touch)  # few pairs: the click work below runs on them alone
+        click_i, click_b = np.divmod(clicked, B)
+        clicks = np.bincount(click_b, minlength=B)
         ar.stamp(st.t_wom, wom_touch, t)
         ar.set_one(st.awareness, touch)
         touched_today = touch
         if msg["offer_read_i"].size:  # a partner's offer read in a pool touches the partner brand
             touched_today[msg["offer_read_i"], msg["offer_read_b"]] = True
         # a click is an impulse order with probability impulse_rate: u < rate · h_paid given u < h_paid
-        impulse = paid_touch & (u_touch < self.c_impulse[self.b_cat].astype(f32)[None, :] * h_paid)
+        impulse_rate = self.c_impulse[self.b_cat].astype(f32)
+        impulse = (u_touch.ravel()[clicked] < impulse_rate[click_b] * h_paid.ravel()[clicked]) & alive[click_b]
         # decay of awareness among non-customers (forgetting), after today's touches
         if cfg.choice.awareness_decay:
             forget = (st.orders == 0) & ~touched_today
@@ -481,7 +490,7 @@ class TrafficModel(mesa.Model):
             ok = pick >= 0
             oi.append(rows[ok])
             ob.append(bc[pick[ok]])
-        imp_i, imp_b = np.divmod(np.flatnonzero(impulse & alive[None, :]), B)
+        imp_i, imp_b = click_i[impulse], click_b[impulse]
         resp_i, resp_b = msg["respond_i"], msg["respond_b"]
         oi += [imp_i, resp_i]
         ob += [imp_b, resp_b]
@@ -787,16 +796,15 @@ class TrafficModel(mesa.Model):
         acc = uu < p_join[cb]
         ci, cb, uu = ci[acc], cb[acc], uu[acc]
         # a free channel slot is needed: joins today count against it, smallest draw first
-        is_member = st.tier > 0
-        used = ar.count_rows(is_member)
         order = np.lexsort((uu, ci))
         ci, cb, uu = ci[order], cb[order], uu[order]
+        used = ar.count_rows(st.tier[ci] > 0)  # the accepting buyers' current memberships
         first = np.r_[True, ci[1:] != ci[:-1]]
         grp_start = np.maximum.accumulate(np.where(first, np.arange(ci.size), 0))
         rank = np.arange(ci.size) - grp_start
-        ok = rank < (st.slots[ci] - used[ci])
+        ok = rank < (st.slots[ci] - used)
         ci, cb, uu = ci[ok], cb[ok], uu[ok]
-        members = ar.count_cols(is_member)
+        members = ar.count_cols(st.tier > 0)
         for b in np.unique(cb):
             sel = np.flatnonzero(cb == b)
             room = max(0, self.brands[b].capacity - int(members[b]))
