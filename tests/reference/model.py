@@ -275,7 +275,18 @@ class ReferenceConsumer(mesa.Agent):
 
 
 class ReferenceModel(TrafficModel):
-    """TrafficModel with the consumer update done by one Python agent per consumer."""
+    """TrafficModel with the consumer update done by one Python agent per consumer.
+
+    The agents are made from the population arrays on the first simulated day, so the
+    reference is for runs without warm-up or arms (the benchmark and the differential test).
+    """
+
+    def _dissolve_pool(self, b: int) -> None:
+        """A brand that exits loses its pool: in the arrays (brand side) and in the agents."""
+        super()._dissolve_pool(b)
+        for agent in getattr(self, "ref_agents", []):
+            if agent.tier[b] > 0:
+                agent.tier[b], agent.muted[b], agent.group[b] = 0, False, -1
 
     def _consumers(self, t: int, lam: np.ndarray, alive: np.ndarray, occ_mult: float,
                    act_boost: float) -> dict[str, Any]:
