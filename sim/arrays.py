@@ -49,11 +49,6 @@ def sum_rows_int(x: np.ndarray) -> np.ndarray:
     return x @ np.ones(x.shape[1], x.dtype)
 
 
-def sum_cols_f64(x: np.ndarray) -> np.ndarray:
-    """Column sums in float64."""
-    return np.ones(x.shape[0]) @ x
-
-
 def sum_cols_counts(x: np.ndarray, max_entry: float) -> np.ndarray:
     """Column sums, as float64, of a float32 array of whole numbers in [0, max_entry].
 
@@ -62,4 +57,4 @@ def sum_cols_counts(x: np.ndarray, max_entry: float) -> np.ndarray:
     """
     if x.shape[0] * max_entry < 2**24:
         return (np.ones(x.shape[0], np.float32) @ x).astype(np.float64)
-    return sum_cols_f64(x)
+    return np.ones(x.shape[0]) @ x

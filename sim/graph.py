@@ -92,7 +92,7 @@ class SocialGraph:
         return sp.csr_matrix((data, indices, indptr), shape=(self.n, self.n))
 
     @cached_property
-    def _inv_degree(self) -> np.ndarray:
+    def inv_degree(self) -> np.ndarray:
         """1/degree as float32, 0 for isolated nodes."""
         d = self.degree()
         inv = np.zeros(self.n, dtype=np.float32)
@@ -113,7 +113,7 @@ class SocialGraph:
             out[...] = mean
             return out
         s = np.asarray(self._adjacency @ x.astype(np.float32, copy=False), dtype=np.float32)
-        s *= self._inv_degree if s.ndim == 1 else self._inv_degree[:, None]
+        s *= self.inv_degree if s.ndim == 1 else self.inv_degree[:, None]
         return s
 
     def to_networkx(self) -> networkx.Graph:

@@ -320,7 +320,7 @@ class TrafficModel(mesa.Model):
         n_imp, wasted, msg, orders = cu["n_imp"], cu["wasted"], cu["msg"], cu["orders"]
         o_i, o_b, joins, incentives = cu["o_i"], cu["o_b"], cu["joins"], cu["incentives"]
         clicks = cu["clicks"]
-        most = float(np.floor(lam.max(initial=0)) + 1)  # impressions per pair are at most ⌊λ⌋ + 1
+        most = pools.stochastic_round_max(lam)  # impressions per pair today are at most this
         delivered = ar.sum_cols_counts(n_imp, most)
         factor = np.where(valid_exp > 0, delivered / np.maximum(valid_exp, 1e-300), 0.0)
         ad_spend = spend_plan * factor
@@ -415,8 +415,8 @@ class TrafficModel(mesa.Model):
         else:
             att = reached
         n_att = n_imp * att.astype(f32)
-        if np.floor(lam.max(initial=0)) + 1 <= cfg.ads.wearout_frequency:
-            # ⌊λ + u⌋ ≤ ⌊λ⌋ + 1: no pair can pass the wear-out frequency today (the default market)
+        if pools.stochastic_round_max(lam) <= cfg.ads.wearout_frequency:
+            # no pair can pass the wear-out frequency today (the default market)
             eff, excess = n_att, None
             wasted = n_imp - n_att
         else:
@@ -446,10 +446,11 @@ class TrafficModel(mesa.Model):
         if cfg.wom.enabled and cfg.wom.rate > 0:
             reward = np.array([b.strategy.referral_reward for b in self.brands])
             src = wom.advocacy(st.orders > 0, st.tier == 3, cfg.wom.advocate_weight)
-            if not alive.all():
+            some_gone = not alive.all()  # else the masks below multiply by ones
+            if some_gone:
                 src *= alive[None, :]
             h_wom = wom.hazard(self.wom_share, src, cfg.wom.rate, cfg.wom.referral_boost_per_rmb, reward)
-            if not alive.all():
+            if some_gone:  # exactly 0, whatever rounding the incremental share left
                 h_wom *= alive[None, :]
         else:
             h_wom = np.zeros((N, B), f32)
@@ -546,8 +547,8 @@ class TrafficModel(mesa.Model):
 
         Works on the rows of consumers who are members of some pool (``rows``) and the columns
         of brands that have members (``cols``): nobody else receives, reads or changes tier.
-        Each brand with members draws its uniforms for the whole population, used or not, so
-        that its draws do not depend on who else is a member.
+        Each brand draws its members' uniforms from its own stream, so that its draws do not
+        depend on other brands' pools.
         """
         cfg, st = self.cfg, self.state
         B = self.n_brands
@@ -668,15 +669,9 @@ class TrafficModel(mesa.Model):
             g = group[:, j]
             inpool = g >= 0
             G = self.group_counts[b].size
-            offers = offers_for.get(int(b), [])
-            novelty = float(np.mean([a.novelty if self.b_cat[p] != self.b_cat[b] else 0.0
-                                     for p, _, a in offers])) if offers else 0.0
-            self.group_activity[b] = pools.update_activity(
-                self.group_activity[b], self.group_counts[b], np.bincount(g[inpool], c_reads[inpool, j], G),
-                np.bincount(g[inpool], spam_reads[inpool, j], G),
-                np.bincount(g[inpool], o_reads[inpool, j], G),
-                decay=pc.activity_decay, floor=pc.activity_floor, boost=act_boost,
-                from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
+            self._update_group_activity(int(b), np.bincount(g[inpool], c_reads[inpool, j], G),
+                                        np.bincount(g[inpool], spam_reads[inpool, j], G),
+                                        np.bincount(g[inpool], o_reads[inpool, j], G), offers_for, act_boost)
         # tiers, mutes, exits (members only)
         allm = tier > 0
         new_tier = pools.transitions(tier, c_reads, irritation, u_tier, tier_up, pc.tier_down_rate)
@@ -692,6 +687,18 @@ class TrafficModel(mesa.Model):
         for j in np.flatnonzero(exit_now.any(axis=0)):
             self._leave(rows[np.flatnonzero(exit_now[:, j])], int(cols[j]))
         return out
+
+    def _update_group_activity(self, b: int, content_reads: np.ndarray, spam_reads: np.ndarray,
+                               offer_reads: np.ndarray, offers_for: dict[int, list], act_boost: float) -> None:
+        """Brand b's group activity after the day's reads per group (partners of another category add novelty)."""
+        pc = self.cfg.private
+        offers = offers_for.get(b, [])
+        novelty = float(np.mean([a.novelty if self.b_cat[p] != self.b_cat[b] else 0.0
+                                 for p, _, a in offers])) if offers else 0.0
+        self.group_activity[b] = pools.update_activity(
+            self.group_activity[b], self.group_counts[b], content_reads, spam_reads, offer_reads,
+            decay=pc.activity_decay, floor=pc.activity_floor, boost=act_boost,
+            from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
 
     def _leave(self, who: np.ndarray, b: int) -> None:
         st = self.state

@@ -34,8 +34,11 @@ def advocacy(customer: np.ndarray, loyal: np.ndarray, advocate_weight: float) ->
 
 def hazard(graph: SocialGraph | NeighbourShare, source: np.ndarray, rate: float, referral_boost: float,
            reward: np.ndarray) -> np.ndarray:
-    """Daily word-of-mouth touch hazard per (consumer, brand), float32 (N, B) (a new array)."""
-    share = graph(source) if isinstance(graph, NeighbourShare) else graph.neighbour_share(source)
+    """Daily word-of-mouth touch hazard per (consumer, brand), float32 (N, B) (a new array).
+
+    ``graph`` gives the neighbour share: a SocialGraph, or a NeighbourShare that follows the day's changes.
+    """
+    share = graph.neighbour_share(source)
     per_brand = (rate * (1.0 + referral_boost * reward)).astype(np.float32)
     return share * per_brand[None, :]
 
@@ -43,7 +46,7 @@ def hazard(graph: SocialGraph | NeighbourShare, source: np.ndarray, rate: float,
 class NeighbourShare:
     """s = D⁻¹A·x for a source x that changes a little each day, kept up to date from the changes.
 
-    Each call returns the share for the given source. The first call, every ``refresh``-th
+    :meth:`neighbour_share` returns the share for the given source. The first call, every ``refresh``-th
     call, calls where more than ``dense_share`` of the entries changed, and the complete graph
     compute it in full (:meth:`SocialGraph.neighbour_share`); other calls add D⁻¹A·(x − x_prev)
     along the edges of the consumers whose entries changed. A function of the sequence of
@@ -56,7 +59,7 @@ class NeighbourShare:
         self._share: np.ndarray | None = None
         self._calls = 0
 
-    def __call__(self, source: np.ndarray) -> np.ndarray:
+    def neighbour_share(self, source: np.ndarray) -> np.ndarray:
         g = self.graph
         full = self._source is None or g.complete or self._calls % self.refresh == 0
         self._calls += 1
@@ -73,7 +76,7 @@ class NeighbourShare:
             # the neighbours of each changed consumer, flattened: indices[start_k : start_k + deg_k]
             offset = np.repeat(start - np.cumsum(deg) + deg, deg) + np.arange(deg.sum())
             nbr = g.indices[offset]
-            add = np.repeat(delta.ravel()[changed], deg) * g._inv_degree[nbr]
+            add = np.repeat(delta.ravel()[changed], deg) * g.inv_degree[nbr]
             np.add.at(self._share.reshape(-1), nbr * B + np.repeat(col, deg), add)
         self._source = source
         return self._share

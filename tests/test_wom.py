@@ -70,7 +70,7 @@ def test_incremental_neighbour_share_matches_the_full_product(kind, monkeypatch)
     for day in range(40):
         flip = rng.random(src.shape) < 0.002
         src = np.where(flip, np.float32(3) * (src == 0), src).astype(np.float32)
-        got = share(src).copy()
+        got = share.neighbour_share(src).copy()
         n_before = len(full_products)
         assert np.allclose(got, g.neighbour_share(src), atol=1e-5), day
         del full_products[n_before:]  # the check's own product

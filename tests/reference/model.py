@@ -292,6 +292,7 @@ class ReferenceModel(TrafficModel):
                    act_boost: float) -> dict[str, Any]:
         if not hasattr(self, "ref_agents"):  # created from the population arrays on the first day (not timed)
             self.ref_agents = [ReferenceConsumer(self, i) for i in range(self.N)]
+            self.reference_seconds = 0.0  # time in the agents' steps alone (sim bench)
         started = time.perf_counter()
         B, cfg = self.n_brands, self.cfg
         self.ref_day, self.plan_lam, self.plan_alive, self.plan_occ_mult = t, [float(x) for x in lam], alive, occ_mult
@@ -307,12 +308,11 @@ class ReferenceModel(TrafficModel):
         if self.plan_pushes is not None:
             cols = [b for b in range(B) if members[b]]
             content_cost[cols] = self.plan_pushes["content"][cols] * self.plan_pushes["content_cost"][cols] / self.scale
-            agents.do("step_exposure")
-        else:
+        else:  # no pool has members: nothing is pushed
             self.plan_pushes = {k: np.zeros(B) for k in ("all", "content", "coupon", "offer", "rival")}
             self.plan_pushes.update(offers_for={}, reach=np.ones(B))
-            agents.do("step_exposure")
-        self._update_groups(alive, act_boost)
+        agents.do("step_exposure")
+        self._update_groups(act_boost)
         # word-of-mouth sources as they stand after the morning (customers, plus loyal members)
         w = cfg.wom.advocate_weight
         self.wom_source = [[(ag.orders[b] > 0) + w * (ag.tier[b] == 3) for b in range(B)] for ag in self.ref_agents]
@@ -321,12 +321,11 @@ class ReferenceModel(TrafficModel):
                               * (1 + recent[b]) ** cfg.platforms[self.b_plat[b]].organic_exponent for b in range(B)]
         agents.do("step_purchase")
         joins, incentives = self._join_ref(alive)
-        self.reference_seconds = getattr(self, "reference_seconds", 0.0) + time.perf_counter() - started
+        self.reference_seconds += time.perf_counter() - started
         return self._to_arrays(t, content_cost, joins, incentives)
 
     # ------------------------------------------------------------------ brand-side glue
-    def _update_groups(self, alive: np.ndarray, act_boost: float) -> None:
-        pc = self.cfg.private
+    def _update_groups(self, act_boost: float) -> None:
         for b in range(self.n_brands):
             G = self.group_counts[b].size
             if G == 0 or not (self.state.tier[:, b] > 0).any():
@@ -334,13 +333,7 @@ class ReferenceModel(TrafficModel):
             sums = np.zeros((3, G))
             for g, v in self.group_reads[b].items():
                 sums[:, g] = v
-            offers = self.plan_pushes["offers_for"].get(b, [])
-            novelty = float(np.mean([al.novelty if self.b_cat[p] != self.b_cat[b] else 0.0
-                                     for p, _, al in offers])) if offers else 0.0
-            self.group_activity[b] = pools.update_activity(
-                self.group_activity[b], self.group_counts[b], sums[0], sums[1], sums[2],
-                decay=pc.activity_decay, floor=pc.activity_floor, boost=act_boost,
-                from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
+            self._update_group_activity(b, sums[0], sums[1], sums[2], self.plan_pushes["offers_for"], act_boost)
 
     def leave(self, agent: ReferenceConsumer, b: int) -> None:
         self.group_counts[b][agent.group[b]] -= 1
