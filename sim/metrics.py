@@ -213,6 +213,16 @@ def order_frame(model: TrafficModel) -> pd.DataFrame:
     return pd.DataFrame({k: np.concatenate([o[k] for o in model.orders_log]) for k in keys})
 
 
+# The measured columns of summary_frame (the rest identify the brand and the run): what sweeps may keep.
+SUMMARY_METRICS = (
+    "ad_spend", "impressions", "impressions_wasted", "new_customers", "new_customers_paid", "cac_public",
+    "cac_public_30", "orders", "revenue", "contribution", "profit", "cash", "npv", "pool_members",
+    "pool_members_tier1", "pool_members_tier2", "pool_members_tier3", "repurchase_rate_365",
+    "repurchase_rate_members_365", "profit_share_existing", "ltv_365", "roi_paid", "roi_private", "roi_alliance",
+    "roi_wom", "market_share", "hhi", "brands_alive", "platform_revenue", "annoyance_mean", "ltv",
+)
+
+
 def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
     """Per-brand run summary (MODEL_BRIEF §7, §9); money and counts in the represented market."""
     m = model

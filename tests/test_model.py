@@ -149,6 +149,10 @@ def test_summary_has_the_canonical_columns(small_run):
                 "hhi", "brands_alive", "platform_revenue", "annoyance_mean", "npv", "profit"):
         assert col in s.columns, col
     assert len(s) == 20
+    # SUMMARY_METRICS (what sweeps may keep) lists exactly the measured columns
+    ids = {"brand_id", "brand", "category", "strategy", "alive", "entry_day", "exit_day", "days", "window_days",
+           "ltv_365_truncated"}
+    assert set(sim.metrics.SUMMARY_METRICS) == set(s.columns) - ids
     rr = s["repurchase_rate_365"].dropna()
     assert ((rr >= 0) & (rr <= 1)).all()
     shares = s.groupby("category")["market_share"].sum()
