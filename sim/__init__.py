@@ -14,5 +14,14 @@ from .invariants import InvariantError
 from .model import KNOBS, TrafficModel
 
 __version__ = "0.1.0"
+
+
+def load_sweep(folder, daily: bool = False):
+    """A sweep folder's results as one DataFrame (see :func:`sim.sweep.load_sweep`)."""
+    from .sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
+
+    return _load(folder, daily)
+
+
 __all__ = ["config", "RunResult", "run", "SimConfig", "default_config", "with_overrides", "InvariantError",
-           "KNOBS", "TrafficModel", "__version__"]
+           "KNOBS", "TrafficModel", "load_sweep", "__version__"]

@@ -6,6 +6,9 @@
     sim list              built-in scenarios and their questions
     sim schema            JSON Schema for scenario files (editor completion and validation)
     sim demo              the baseline scenario (what ``make demo`` runs)
+    sim sweep FILE [--out DIR] [--workers N | --scheduler tcp://HOST:PORT] [--resume/--no-resume]
+                   [--max-runs N] [--quick]      a parameter sweep (resumable)
+    sim analyze DIR [--out DIR] [--lang en|zh]   the sweep's report
 
 A user error (bad file, bad value) exits with status 2 and one line naming the file, the key
 and the line; nothing is written. Reports are written to a temporary folder and moved into
@@ -237,6 +240,85 @@ def bench(json_: bool = typer.Option(False, "--json", help="End with one line of
         raise typer.Exit(130) from None
     if json_:
         print(json.dumps(result, separators=(",", ":")))
+
+
+EXPERIMENT_DIR = ROOT / "experiments"
+
+
+def resolve_experiment(name: str) -> Path:
+    """An experiment path, or the name of a built-in experiment (``crossover``)."""
+    p = Path(name)
+    if p.exists() or p.suffix in (".yaml", ".yml"):
+        return p
+    builtin = EXPERIMENT_DIR / f"{name}.yaml"
+    return builtin if builtin.exists() else p
+
+
+@app.command()
+def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of a built-in experiment"),
+          out: Path | None = typer.Option(None, help="Sweep folder (default: the file's out, or reports/sweeps/NAME)"),
+          workers: int = typer.Option(0, min=0, help="Local worker processes (0: one per core)"),
+          scheduler: str | None = typer.Option(None, help="Dask scheduler address, tcp://HOST:PORT (instead of "
+                                               "local workers)"),
+          resume: bool = typer.Option(True, "--resume/--no-resume", help="Skip runs already in the folder "
+                                      "(--no-resume deletes its results first)"),
+          max_runs: int | None = typer.Option(None, min=1, help="Run at most this many of the pending runs"),
+          quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale), samples and replications"),
+          ) -> None:
+    """Run a parameter sweep; finished runs are kept, so an interrupted sweep resumes where it stopped."""
+    from .experiment import load_experiment
+    from .sweep import run_sweep
+
+    if scheduler is not None and workers:
+        _fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
+    try:
+        exp = load_experiment(resolve_experiment(file), quick=quick, out=out)
+    except (UserError, ConfigError, GraphFileError) as exc:
+        _fail(exc)
+        return
+    if quick and out is None:
+        exp.out = exp.out.with_name(exp.out.name + "-quick")
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[failed]}"))
+    try:
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            task = progress.add_task(f"{exp.name}: runs", total=None, failed="")
+            n_failed = [0]
+
+            def show(done: int, total: int, status: dict) -> None:
+                n_failed[0] += not status["ok"]  # (the first call, before any run, reports what was there)
+                progress.update(task, completed=done, total=total,
+                                failed=f"[red]{n_failed[0]} failed" if n_failed[0] else "")
+            result = run_sweep(exp, workers=workers or None, scheduler=scheduler, resume=resume,
+                               max_runs=max_runs, progress=show)
+    except UserError as exc:
+        _fail(exc)
+        return
+    except KeyboardInterrupt:
+        err_console.print("interrupted: finished runs are kept; run the same command again to resume")
+        raise typer.Exit(130) from None
+    console.print(f"{result.out}: {result.done} runs done, {result.skipped} already there, {result.failed} failed, "
+                  f"{result.remaining} left (of {result.total}) in {result.seconds:.1f} s")
+    if result.failed:
+        console.print(f"failed runs are recorded in {result.out / 'errors'} and are retried on resume")
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze(folder: Path = typer.Argument(..., help="Sweep folder (written by sim sweep)"),
+            out: Path | None = typer.Option(None, help="Report folder (default: FOLDER/report)"),
+            lang: str = typer.Option("en", help="Report language: en or zh")) -> None:
+    """Write a sweep report: main effects, a heatmap, sensitivity indices and the crossover frontier."""
+    from .analyze import write_sweep_report
+
+    try:
+        if lang not in ("en", "zh"):
+            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+        path = write_sweep_report(folder, out or folder / "report", lang)
+    except UserError as exc:
+        _fail(exc)
+        return
+    console.print(f"Report: {(path / 'index.html').resolve()}")
 
 
 @app.command()
