@@ -156,3 +156,58 @@ def tr(lang: str, key: str, **kw: object) -> str:
     """The string for ``key`` in ``lang`` (English as fallback), formatted with ``kw``."""
     text = STRINGS.get(lang, STRINGS["en"]).get(key) or STRINGS["en"].get(key, key)
     return text.format(**kw) if kw else text
+
+
+# ------------------------------------------------------------------ sweep reports (sim analyze)
+
+SWEEP_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Sweep report", "question": "Question", "design": "Design", "runs": "runs",
+        "done": "finished", "failed": "failed", "missing": "not run yet",
+        "main": "Main effects", "main_cap": "Mean of {metric} across every run at each value of the parameter "
+        "(ranges binned by quantile), with its 95% confidence interval; other parameters vary.",
+        "heat": "Heatmap: {metric} over {a} × {b}",
+        "heat_cap": "Mean over replications and the other parameters, arm {arm}.",
+        "sens": "Sensitivity indices", "sobol_cap": "Sobol indices of {metric} ({arm}): first order S1 (the "
+        "parameter alone) and total ST (with its interactions), 95% bootstrap CI.",
+        "morris_cap": "Morris elementary effects of {metric} ({arm}): μ* (overall influence) and σ "
+        "(non-linearity and interactions), 95% bootstrap CI on μ*.",
+        "sens_na": "Sensitivity indices need every run of the design: {n} runs are missing or undefined for "
+        "{metric} ({arm}).",
+        "frontier": "Crossover frontier: where {b} beats {a} on {metric}",
+        "frontier_cap": "Paired difference {b} − {a} of the focal brand's {metric} (mean over replications and "
+        "the other parameters). The black line is where it crosses zero: {b} pays on the side where the "
+        "colour is blue.",
+        "frontier_1d": "Paired difference {b} − {a} of {metric} with its 95% CI; it crosses zero where the "
+        "frontier lies.",
+        "wins": "{b} beats {a} (95% CI of the paired difference above zero) at {w} of {n} design points; "
+        "{a} beats {b} at {l}.",
+        "provenance": "Provenance", "diff": "difference", "parameter": "parameter", "value": "value",
+        "files": "Data: points.csv, main_effects.csv, sensitivity.csv, frontier.csv beside this page; all runs: "
+        "sim.load_sweep(folder).",
+    },
+    "zh": {
+        "title": "参数扫描报告", "question": "问题", "design": "实验设计", "runs": "次运行",
+        "done": "已完成", "failed": "失败", "missing": "尚未运行",
+        "main": "主效应", "main_cap": "在参数的每个取值（连续区间按分位数分箱）上，所有运行中 {metric} 的均值及其95%置信区间；"
+        "其他参数同时变化。",
+        "heat": "热力图：{metric} 随 {a} × {b} 的变化",
+        "heat_cap": "对重复次数和其他参数取平均，方案 {arm}。",
+        "sens": "敏感性指数", "sobol_cap": "{metric}（{arm}）的 Sobol 指数：一阶指数 S1（参数单独的影响）与总效应指数 ST"
+        "（含交互作用），95% 自助法置信区间。",
+        "morris_cap": "{metric}（{arm}）的 Morris 基本效应：μ*（总体影响）与 σ（非线性与交互作用），μ* 的 95% 自助法置信区间。",
+        "sens_na": "敏感性指数需要设计中的全部运行：{metric}（{arm}）有 {n} 次运行缺失或无定义。",
+        "frontier": "交叉边界：{b} 在 {metric} 上胜过 {a} 的区域",
+        "frontier_cap": "重点品牌 {metric} 的配对差 {b} − {a}（对重复次数和其他参数取平均）。黑线为差值为零处：蓝色一侧 {b} 更划算。",
+        "frontier_1d": "{metric} 的配对差 {b} − {a} 及其95%置信区间；与零相交处即为边界。",
+        "wins": "在 {n} 个设计点中，{b} 胜过 {a}（配对差的95%置信区间高于零）的有 {w} 个；{a} 胜过 {b} 的有 {l} 个。",
+        "provenance": "来源", "diff": "差值", "parameter": "参数", "value": "取值",
+        "files": "数据：本页旁的 points.csv、main_effects.csv、sensitivity.csv、frontier.csv；全部运行：sim.load_sweep(文件夹)。",
+    },
+}
+
+
+def tr_sweep(lang: str, key: str, **kw: object) -> str:
+    """A sweep report string (English as fallback), formatted with ``kw``."""
+    text = SWEEP_STRINGS.get(lang, SWEEP_STRINGS["en"]).get(key) or SWEEP_STRINGS["en"][key]
+    return text.format(**kw) if kw else text
