@@ -84,8 +84,10 @@ def point_table(man: dict[str, Any], df: pd.DataFrame) -> pd.DataFrame:
 
 def levels(values: pd.Series) -> tuple[pd.Series, list[Any]]:
     """Group labels for a parameter: its values, or quantile bins (labelled by their midpoints)."""
-    uniq = sorted(values.dropna().unique(), key=lambda v: (str(type(v)), v))
-    if len(uniq) <= MAX_LEVELS or not pd.api.types.is_numeric_dtype(values):
+    if not pd.api.types.is_numeric_dtype(values):
+        return values, list(pd.unique(values.dropna()))  # labels keep the design's order
+    uniq = sorted(values.dropna().unique())
+    if len(uniq) <= MAX_LEVELS:
         return values, uniq
     bins = pd.qcut(values.astype(float), N_BINS, duplicates="drop")
     mids = bins.map(lambda iv: float(iv.mid)).astype(float)
@@ -112,16 +114,17 @@ def paired_differences(man: dict[str, Any], df: pd.DataFrame, a: str, b: str, me
     if a not in wide or b not in wide:
         return pd.DataFrame(columns=["point", *params, "diff", "ci_low", "ci_high", "n"])
     d = (wide[b] - wide[a]).dropna()
+    values = df.groupby("point")[params].first()  # as stored (a list of alliance members is a string there)
     rows = []
     for p, g in d.groupby(level=0):
         mu, lo, hi = mean_ci(g.to_numpy())
-        rows.append({"point": p, **man["points"][p], "diff": mu, "ci_low": lo, "ci_high": hi, "n": len(g)})
+        rows.append({"point": p, **values.loc[p].to_dict(), "diff": mu, "ci_low": lo, "ci_high": hi, "n": len(g)})
     return pd.DataFrame(rows)
 
 
 def sensitivity(man: dict[str, Any], df: pd.DataFrame, metric: str, arm: str,
-                diff_of: tuple[str, str] | None = None) -> pd.DataFrame | int:
-    """Sobol S1/ST or Morris μ*/σ with 95 % CIs; the number of missing points if the design is incomplete.
+                diff_of: tuple[str, str] | None = None) -> pd.DataFrame | str:
+    """Sobol S1/ST or Morris μ*/σ with 95 % CIs, or why there are none (runs missing, a constant output).
 
     The output of each design point is its mean over replications (or the mean paired difference
     when ``diff_of`` = (A, B)), in the sampler's order, as SALib expects.
@@ -136,7 +139,9 @@ def sensitivity(man: dict[str, Any], df: pd.DataFrame, metric: str, arm: str,
         y = df[df["arm"] == arm].groupby("point")[metric].mean().reindex(range(n_points)).to_numpy(float)
     missing = int(np.isnan(y).sum())
     if missing:
-        return missing
+        return "sens_na"
+    if np.ptp(y) == 0:  # e.g. the pool of a brand that runs none: indices are 0/0
+        return "sens_const"
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     if method == "sobol":
         from SALib.analyze import sobol
@@ -174,14 +179,15 @@ def frontier_line(grid: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
 
 
 def frontier_points(grid: pd.DataFrame) -> pd.DataFrame:
-    """The zero crossings of a grid of paired differences along both axes (``along`` names the axis
-    interpolated); empty where it never changes sign. Numeric axes only."""
+    """The zero crossings of a grid of paired differences along each numeric axis (``along`` names the
+    axis interpolated); empty where it never changes sign."""
     a, b = grid.index.name, grid.columns.name
-    if not all(pd.api.types.is_numeric_dtype(np.asarray(v)) for v in (grid.index, grid.columns)):
-        return pd.DataFrame(columns=[a, b, "along"])
-    along_b = frontier_line(grid, a, b).assign(along=b)
-    along_a = frontier_line(grid.T, b, a).assign(along=a)[[a, b, "along"]]
-    out = pd.concat([along_b, along_a], ignore_index=True)
+    parts = [pd.DataFrame(columns=[a, b, "along"])]
+    if pd.api.types.is_numeric_dtype(np.asarray(grid.columns)):
+        parts.append(frontier_line(grid, a, b).assign(along=b))
+    if pd.api.types.is_numeric_dtype(np.asarray(grid.index)):
+        parts.append(frontier_line(grid.T, b, a).assign(along=a)[[a, b, "along"]])
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
     return out.dropna(subset=[a, b]).reset_index(drop=True)
 
 
@@ -219,9 +225,10 @@ def main_effect_figure(man: dict[str, Any], me: pd.DataFrame, metric: str, lang:
 
 def heat_grid(man: dict[str, Any], table: pd.DataFrame, a: str, b: str, value: str) -> pd.DataFrame:
     """Mean of ``value`` over the bins (or values) of parameters a × b."""
-    la, _ = levels(table[a])
-    lb, _ = levels(table[b])
+    la, order_a = levels(table[a])
+    lb, order_b = levels(table[b])
     g = table.assign(_a=la.to_numpy(), _b=lb.to_numpy()).groupby(["_a", "_b"])[value].mean().unstack("_b")
+    g = g.reindex(index=order_a, columns=order_b)
     g.index.name, g.columns.name = a, b
     return g
 
@@ -230,29 +237,30 @@ def heatmap_figure(man: dict[str, Any], grid: pd.DataFrame, title: str, divergin
                    frontier: pd.DataFrame | None = None) -> go.Figure:
     """A heatmap of a grid (index: one parameter, columns: another); with ``frontier``, the zero line.
 
-    On numeric axes the frontier is plotly's zero contour of the grid; otherwise the crossing points."""
+    With both axes numeric the frontier is plotly's zero contour of the grid; otherwise the crossing
+    points along the numeric axis. Values that are not numbers (lists of members) label the axis."""
+    a, b = grid.index.name, grid.columns.name
+    num_y, num_x = (pd.api.types.is_numeric_dtype(np.asarray(v)) for v in (grid.index, grid.columns))
+    x = list(grid.columns) if num_x else [str(c) for c in grid.columns]
+    y = list(grid.index) if num_y else [str(i) for i in grid.index]
     z = grid.to_numpy(float)
-    numeric = all(pd.api.types.is_numeric_dtype(np.asarray(v)) for v in (grid.index, grid.columns))
-    x = list(grid.columns) if numeric else [str(c) for c in grid.columns]
-    y = list(grid.index) if numeric else [str(i) for i in grid.index]
     kw: dict[str, Any] = {}
     if diverging:
         lim = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
         kw = {"colorscale": "RdBu", "zmid": 0.0, "zmin": -lim, "zmax": lim}
     fig = go.Figure(go.Heatmap(z=z, x=x, y=y, colorbar={"title": title}, **kw))
     if frontier is not None and len(frontier):
-        if numeric:
+        if num_x and num_y:
             fig.add_trace(go.Contour(z=z, x=x, y=y, name="frontier", showscale=False, hoverinfo="skip",
                                      contours={"start": 0, "end": 0, "size": 1, "coloring": "none"},
                                      line={"color": "black", "width": 3}))
         else:
-            fig.add_trace(go.Scatter(x=frontier[grid.columns.name], y=frontier[grid.index.name], mode="markers",
-                                     name="frontier", marker={"color": "black", "size": 10}))
-    a, b = grid.index.name, grid.columns.name
+            fig.add_trace(go.Scatter(x=frontier[b] if num_x else frontier[b].astype(str),
+                                     y=frontier[a] if num_y else frontier[a].astype(str), mode="markers",
+                                     name="frontier", marker={"color": "black", "size": 12, "symbol": "x"}))
     fig.update_layout(xaxis_title=plabel(man, b), yaxis_title=plabel(man, a), height=460, margin={"t": 30})
-    if numeric:
-        fig.update_xaxes(type="log" if is_log(man, b) else "linear")
-        fig.update_yaxes(type="log" if is_log(man, a) else "linear")
+    fig.update_xaxes(type=("log" if is_log(man, b) else "linear") if num_x else "category")
+    fig.update_yaxes(type=("log" if is_log(man, a) else "linear") if num_y else "category")
     return fig
 
 
@@ -305,8 +313,8 @@ def analyze(folder: Path, lang: str = "en") -> dict[str, Any]:
             targets.append((focus, f"{fr[1]} − {fr[0]}", (fr[0], fr[1])))
         for m, a, diff_of in targets:
             s = sensitivity(man, df, m, a, diff_of)
-            if isinstance(s, int):
-                notes.append(t(lang, "sens_na", n=s, metric=label(lang, m), arm=a))
+            if isinstance(s, str):
+                notes.append(t(lang, s, metric=label(lang, m), arm=a))
                 continue
             sens_rows.append(s.assign(metric=m, arm=a, method=method))
             cap = t(lang, "sobol_cap" if method == "sobol" else "morris_cap", metric=label(lang, m), arm=a)

@@ -276,8 +276,6 @@ def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of 
     except (UserError, ConfigError, GraphFileError) as exc:
         _fail(exc)
         return
-    if quick and out is None:
-        exp.out = exp.out.with_name(exp.out.name + "-quick")
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[failed]}"))
     try:

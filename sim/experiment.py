@@ -31,7 +31,7 @@ import itertools
 import json
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -159,7 +159,6 @@ class Experiment:
     out: Path
     batch: int | None
     quick: bool = False
-    lines: dict[str, int] = field(default_factory=dict, repr=False)
 
     def runs(self) -> list[RunSpec]:
         """Every run in a fixed order: point, then replication, then arm."""
@@ -169,15 +168,6 @@ class Experiment:
                 for arm in self.arms:
                     out.append(RunSpec(run_id(params, arm, k), p, arm, k, params))
         return out
-
-    def config_for(self, params: dict[str, Any], arm: str) -> SimConfig:
-        """The full configuration of a design point in an arm (arm overrides win over parameters)."""
-        return with_overrides(self.base, {**params, **self.arms[arm]})
-
-    def salib_problem(self) -> dict[str, Any]:
-        """The SALib problem (parameters as unit intervals, mapped to their ranges by :func:`scale_point`)."""
-        names = list(self.parameters)
-        return {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
 
     def fingerprint(self) -> str:
         """Hash of everything that defines the runs' results (not the design: points carry their values)."""
@@ -319,12 +309,15 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
             raise UserError(p, f"{exc.reason} at the first design point", key=f"arms.{name}",
                             line=_line_for(lines, f"arms.{name}")) from None
     name = ef.name or p.stem
-    out_dir = Path(out) if out is not None else (
-        Path(os.path.normpath(p.parent / ef.out)) if ef.out else Path("reports") / "sweeps" / name)
+    if out is not None:
+        out_dir = Path(out)
+    else:  # a --quick sweep goes beside the full one, never into it
+        out_dir = Path(os.path.normpath(p.parent / ef.out)) if ef.out else Path("reports") / "sweeps" / name
+        out_dir = out_dir.with_name(out_dir.name + "-quick") if quick else out_dir
     q = ef.question if isinstance(ef.question, dict) else {"en": ef.question}
     return Experiment(path=p, name=name, question=dict(q), base=base, parameters=dict(ef.parameters), arms=arms,
                       design=design, points=points, unit_points=unit, replications=reps, days=ef.days, seed=ef.seed,
-                      metrics=ef.metrics, analysis=ef.analysis, out=out_dir, batch=ef.batch, quick=quick, lines=lines)
+                      metrics=ef.metrics, analysis=ef.analysis, out=out_dir, batch=ef.batch, quick=quick)
 
 
 def _check_design(p: Path, lines: dict[str, int], design: Design, parameters: dict[str, Parameter]) -> None:

@@ -172,11 +172,12 @@ SWEEP_STRINGS: dict[str, dict[str, str]] = {
         "parameter alone) and total ST (with its interactions), 95% bootstrap CI.",
         "morris_cap": "Morris elementary effects of {metric} ({arm}): μ* (overall influence) and σ "
         "(non-linearity and interactions), 95% bootstrap CI on μ*.",
-        "sens_na": "Sensitivity indices need every run of the design: {n} runs are missing or undefined for "
-        "{metric} ({arm}).",
+        "sens_na": "No sensitivity indices for {metric} ({arm}): they need every design point, and some are "
+        "missing or undefined.",
+        "sens_const": "No sensitivity indices for {metric} ({arm}): it is the same at every design point.",
         "frontier": "Crossover frontier: where {b} beats {a} on {metric}",
         "frontier_cap": "Paired difference {b} − {a} of the focal brand's {metric} (mean over replications and "
-        "the other parameters). The black line is where it crosses zero: {b} pays on the side where the "
+        "the other parameters). The black line (marks, on an axis of labels) is where it crosses zero: {b} pays where the "
         "colour is blue.",
         "frontier_1d": "Paired difference {b} − {a} of {metric} with its 95% CI; it crosses zero where the "
         "frontier lies.",
@@ -196,9 +197,10 @@ SWEEP_STRINGS: dict[str, dict[str, str]] = {
         "sens": "敏感性指数", "sobol_cap": "{metric}（{arm}）的 Sobol 指数：一阶指数 S1（参数单独的影响）与总效应指数 ST"
         "（含交互作用），95% 自助法置信区间。",
         "morris_cap": "{metric}（{arm}）的 Morris 基本效应：μ*（总体影响）与 σ（非线性与交互作用），μ* 的 95% 自助法置信区间。",
-        "sens_na": "敏感性指数需要设计中的全部运行：{metric}（{arm}）有 {n} 次运行缺失或无定义。",
+        "sens_na": "{metric}（{arm}）没有敏感性指数：需要全部设计点，而部分设计点缺失或无定义。",
+        "sens_const": "{metric}（{arm}）没有敏感性指数：它在所有设计点上都相同。",
         "frontier": "交叉边界：{b} 在 {metric} 上胜过 {a} 的区域",
-        "frontier_cap": "重点品牌 {metric} 的配对差 {b} − {a}（对重复次数和其他参数取平均）。黑线为差值为零处：蓝色一侧 {b} 更划算。",
+        "frontier_cap": "重点品牌 {metric} 的配对差 {b} − {a}（对重复次数和其他参数取平均）。黑线（或标记）为差值为零处：蓝色一侧 {b} 更划算。",
         "frontier_1d": "{metric} 的配对差 {b} − {a} 及其95%置信区间；与零相交处即为边界。",
         "wins": "在 {n} 个设计点中，{b} 胜过 {a}（配对差的95%置信区间高于零）的有 {w} 个；{a} 胜过 {b} 的有 {l} 个。",
         "provenance": "来源", "diff": "差值", "parameter": "参数", "value": "取值",

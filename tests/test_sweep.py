@@ -290,7 +290,7 @@ parameters:
 design: {method: sobol, samples: 8, seed: 1}
 replications: 1
 days: 25
-metrics: {summary: [profit, npv]}
+metrics: {summary: [profit, npv, pool_members]}
 """
 
 
@@ -316,6 +316,8 @@ def test_analyze_reports_sobol_indices_with_confidence_intervals(tmp_path):
     assert s.loc[("npv", "report.discount_rate_per_year"), "ST"] > 0
     page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert 'id="sensitivity"' in page and "Sobol" in page
+    # the focal brand runs no pool here: its pool is 0 everywhere, and indices of a constant are not reported
+    assert "pool members (end) (base): it is the same at every design point" in page
 
 
 def test_analyze_a_morris_sweep(tmp_path):
@@ -373,3 +375,19 @@ def test_analyze_draws_the_crossover_frontier(tmp_path):
             assert z.min() < 0 < z.max() and diffs.index.min() < row[a] < diffs.index.max()
     page = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "Crossover frontier" in page and '"type":"contour"' in page
+
+
+def test_a_parameter_whose_values_are_lists_is_swept_and_analysed(tmp_path):
+    """Alliance members are lists: they are stored as text labels and the report still has its frontier."""
+    from sim.analyze import write_sweep_report
+
+    text = SMALL.replace("  brands.0.unit_cost: {values: [15, 30]}\n",
+                         "  alliances.groups.0.members: {values: [[0, 11], [0, 11, 12]]}\n").replace(
+        "  run.warmup_days: 10\n", "  run.warmup_days: 10\n  alliances.groups: [{name: g, members: [0, 11]}]\n")
+    exp = load_experiment(write(tmp_path, text))
+    run_sweep(exp, tmp_path / "s", workers=1)
+    df = load_sweep(tmp_path / "s")
+    assert sorted(df["alliances.groups.0.members"].unique()) == ["[0, 11, 12]", "[0, 11]"]
+    write_sweep_report(tmp_path / "s", tmp_path / "r")
+    d = pd.read_csv(tmp_path / "r" / "differences.csv")
+    assert len(d) == 4 and set(d["alliances.groups.0.members"]) == {"[0, 11]", "[0, 11, 12]"}
