@@ -47,12 +47,12 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def resolve_file(name: str) -> Path:
-    """A scenario path, or the name of a built-in scenario (``baseline``)."""
+def resolve_file(name: str, folder: Path = SCENARIO_DIR) -> Path:
+    """A file path, or the name of a built-in file in ``folder`` (the scenario ``baseline``)."""
     p = Path(name)
     if p.exists() or p.suffix in (".yaml", ".yml"):
         return p
-    builtin = SCENARIO_DIR / f"{name}.yaml"
+    builtin = folder / f"{name}.yaml"
     return builtin if builtin.exists() else p
 
 
@@ -245,15 +245,6 @@ def bench(json_: bool = typer.Option(False, "--json", help="End with one line of
 EXPERIMENT_DIR = ROOT / "experiments"
 
 
-def resolve_experiment(name: str) -> Path:
-    """An experiment path, or the name of a built-in experiment (``crossover``)."""
-    p = Path(name)
-    if p.exists() or p.suffix in (".yaml", ".yml"):
-        return p
-    builtin = EXPERIMENT_DIR / f"{name}.yaml"
-    return builtin if builtin.exists() else p
-
-
 @app.command()
 def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of a built-in experiment"),
           out: Path | None = typer.Option(None, help="Sweep folder (default: the file's out, or reports/sweeps/NAME)"),
@@ -272,7 +263,7 @@ def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of 
     if scheduler is not None and workers:
         _fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
     try:
-        exp = load_experiment(resolve_experiment(file), quick=quick, out=out)
+        exp = load_experiment(resolve_file(file, EXPERIMENT_DIR), quick=quick, out=out)
     except (UserError, ConfigError, GraphFileError) as exc:
         _fail(exc)
         return

@@ -36,12 +36,22 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .config import ConfigError, SimConfig, _suggest, default_config, get_path, with_overrides
 from .metrics import SUMMARY_METRICS
 from .report import KPIS
-from .scenario import UserError, _apply, _check_resources, _line_for, flatten, load_scenario, quicken, read_yaml
+from .scenario import (
+    UserError,
+    _apply,
+    _check_resources,
+    _line_for,
+    flatten,
+    load_scenario,
+    quicken,
+    read_yaml,
+    validate_file,
+)
 
 
 class Parameter(BaseModel):
@@ -236,25 +246,8 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
     """Read, validate and resolve an experiment file. Raises :class:`UserError` on any mistake."""
     p = Path(path)
     data, lines = read_yaml(p)
-    if not isinstance(data, dict):
-        raise UserError(p, "an experiment file must be a mapping of keys (parameters, design, ...)", line=1)
-    try:
-        ef = ExperimentFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc_t = tuple(str(x) for x in err["loc"])
-        if loc_t and loc_t[-1] in ("[key]",):
-            loc_t = loc_t[:-1]
-        loc = ".".join(loc_t)
-        msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            parent = ExperimentFile if len(loc_t) == 1 else (Parameter if loc_t[0] == "parameters"
-                                                           else _SECTIONS.get(loc_t[0], ExperimentFile))
-            msg = f"unknown key{_suggest(loc_t[-1], list(parent.model_fields))}"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        raise UserError(p, msg, key=loc, line=_line_for(lines, loc) or (1 if err["type"] == "missing" else None)
-                        ) from None
+    ef = validate_file(ExperimentFile, data, p, lines, {"parameters": Parameter, **_SECTIONS},
+                       "parameters, design, arms, ...")
     if not ef.parameters:
         raise UserError(p, "at least one parameter is needed", key="parameters", line=_line_for(lines, "parameters"))
     if ef.scenario:

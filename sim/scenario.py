@@ -24,7 +24,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -157,6 +157,33 @@ def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
     return data, (_lines(node) if node is not None else {})
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_file(model: type[M], data: Any, file: Path, lines: dict[str, int],
+                  sections: dict[str, type[BaseModel]], keys_hint: str) -> M:
+    """Validate a parsed file against its top-level model; the first error names the key and its line.
+
+    ``sections`` maps a top-level key to its model, for suggesting a misspelt key inside it.
+    """
+    if not isinstance(data, dict):
+        raise UserError(file, f"the file must be a mapping of keys ({keys_hint})", line=1)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc_t = tuple(str(x) for x in err["loc"] if x != "[key]")
+        loc = ".".join(loc_t)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            parent = model if len(loc_t) == 1 else sections.get(loc_t[0], model)
+            msg = f"unknown key{_suggest(loc_t[-1], list(parent.model_fields))}"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        raise UserError(file, msg, key=loc, line=_line_for(lines, loc) or (1 if err["type"] == "missing" else None)
+                        ) from None
+
+
 # ------------------------------------------------------------------------------ flattening
 
 
@@ -234,22 +261,7 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     """Read, validate and resolve a scenario file. Raises :class:`UserError` on any mistake."""
     p = Path(path)
     data, lines = read_yaml(p)
-    if not isinstance(data, dict):
-        raise UserError(p, "a scenario file must be a mapping of keys (name, base, arms, ...)", line=1)
-    try:
-        sf = ScenarioFile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(x) for x in err["loc"])
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            parent = ScenarioFile if len(err["loc"]) == 1 else {"outputs": Outputs, "quick": Quick}.get(
-                str(err["loc"][0]), ScenarioFile)
-            msg = f"unknown key{_suggest(str(err['loc'][-1]), list(parent.model_fields))}"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        raise UserError(p, msg, key=loc, line=_line_for(lines, loc) or (1 if err["type"] == "missing" else None)
-                        ) from None
+    sf = validate_file(ScenarioFile, data, p, lines, {"outputs": Outputs, "quick": Quick}, "name, base, arms, ...")
     if not sf.arms:
         raise UserError(p, "at least one arm is needed", key="arms", line=_line_for(lines, "arms"))
     reference = sf.reference or next(iter(sf.arms))
