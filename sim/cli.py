@@ -9,6 +9,7 @@
     sim sweep FILE [--out DIR] [--workers N | --scheduler tcp://HOST:PORT] [--resume/--no-resume]
                    [--max-runs N] [--quick]      a parameter sweep (resumable)
     sim analyze DIR [--out DIR] [--lang en|zh]   the sweep's report
+    sim explain [FILE] [--out page.html] [--lang en|zh] [--quick]   a standalone interactive page
 
 A user error (bad file, bad value) exits with status 2 and one line naming the file, the key
 and the line; nothing is written. Reports are written to a temporary folder and moved into
@@ -308,6 +309,37 @@ def analyze(folder: Path = typer.Argument(..., help="Sweep folder (written by si
         _fail(exc)
         return
     console.print(f"Report: {(path / 'index.html').resolve()}")
+
+
+@app.command()
+def explain(file: str | None = typer.Argument(None, help="Explainer file (default: scenarios/explain/"
+                                               "competition.yaml, number of brands × share running pools)"),
+            out: Path = typer.Option(Path("reports/explain.html"), help="The page to write"),
+            lang: str = typer.Option("en", help="Page language: en or zh"),
+            workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
+            quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale)")) -> None:
+    """Write one standalone interactive page (offline) that scrubs through one or two knobs."""
+    from .explain import DEFAULT_FILE, load_explainer, write_page
+
+    try:
+        if lang not in ("en", "zh"):
+            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+        src = resolve_file(file, DEFAULT_FILE.parent) if file else DEFAULT_FILE
+        _, _, settings = load_explainer(src, quick=quick)
+    except (UserError, ConfigError) as exc:
+        _fail(exc)
+        return
+    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("eta"), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            task = progress.add_task(f"{src.stem}: runs", total=len(settings))
+            path = write_page(src, out, lang, quick=quick, workers=workers or os.cpu_count() or 1,
+                              progress=lambda r: progress.advance(task))
+    except KeyboardInterrupt:
+        err_console.print("interrupted: no page written")
+        raise typer.Exit(130) from None
+    console.print(f"Page: {path.resolve()}")
 
 
 @app.command()

@@ -213,3 +213,62 @@ def tr_sweep(lang: str, key: str, **kw: object) -> str:
     """A sweep report string (English as fallback), formatted with ``kw``."""
     text = SWEEP_STRINGS.get(lang, SWEEP_STRINGS["en"]).get(key) or SWEEP_STRINGS["en"][key]
     return text.format(**kw) if kw else text
+
+
+# ------------------------------------------------------------------ the explainer page (sim explain)
+
+EXPLAIN_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "cac": "Ad prices and the cost of a new customer",
+        "cac_cap": "Every brand bids for the same consumers' attention, so more competitors bid the price of an "
+                   "impression (CPM, grey) up, and the cost of winning a new customer through paid ads (CAC, red, "
+                   "30-day trailing) rises with it, while the pool of consumers who are not yet customers shrinks.",
+        "waste": "Ad fatigue: impressions nobody attends to",
+        "waste_cap": "A consumer attends to ads from only so many brands a week (the tolerance cap). Beyond it, paid "
+                     "impressions are wasted: the more brands advertise, the larger the wasted share (weekly).",
+        "pools": "Private pools saturate",
+        "pools_cap": "Messages read per pool member per day. A member's reading attention is shared by every pool "
+                     "that messages them: when many brands run pools, each pool's messages are read less (weekly).",
+        "profit": "Cumulative profit per brand, by strategy",
+        "profit_cap": "Mean cumulative profit of a brand that buys public traffic only (red) and of one that runs a "
+                      "private pool (blue). Which pays better depends on competition and on how crowded the pools "
+                      "are.",
+        "cpm": "CPM (RMB per 1,000 impressions)", "cac_l": "CAC, paid public (RMB)", "day": "day",
+        "wasted": "wasted share of valid impressions", "reads": "messages read per member per day",
+        "profit_l": "cumulative profit per brand (RMB)", "public": "public only", "private": "runs a pool",
+        "how": "Move the slider under a chart to change {k1}{k2}; every chart follows.",
+        "and": " and the menu above it to change {k2}", "about": "About these runs",
+        "about_t": "{n} precomputed runs of {agents:,} simulated consumers (each standing for {scale:g} people) "
+                   "over {days} days, seed {seed}. Made with traffic-sim {version}.",
+    },
+    "zh": {
+        "cac": "广告价格与获客成本",
+        "cac_cap": "所有品牌争夺同一批消费者的注意力：竞争者越多，每千次曝光价格（CPM，灰线）被抬得越高，"
+                   "通过付费广告获得一个新客的成本（CAC，红线，30天滚动）随之上升，而尚未成为顾客的人群越来越少。",
+        "waste": "广告疲劳：没有人看的曝光",
+        "waste_cap": "一个消费者一周只会留意有限几个品牌的广告（容忍上限）。超出部分的付费曝光被浪费：投放的品牌越多，浪费占比越高（按周）。",
+        "pools": "私域池饱和",
+        "pools_cap": "每位私域成员每天阅读的消息数。成员的阅读注意力被所有给他发消息的私域池分享：做私域的品牌越多，每个池的消息被阅读得越少（按周）。",
+        "profit": "各策略品牌的累计利润",
+        "profit_cap": "只买公域流量的品牌（红）与经营私域池的品牌（蓝）的平均累计利润。哪种更划算，取决于竞争程度和私域池的拥挤程度。",
+        "cpm": "CPM（元/千次曝光）", "cac_l": "公域获客成本 CAC（元）", "day": "天",
+        "wasted": "有效曝光中被浪费的比例", "reads": "每位成员每天阅读的消息数",
+        "profit_l": "每个品牌的累计利润（元）", "public": "纯公域", "private": "经营私域",
+        "how": "拖动图表下方的滑块改变{k1}{k2}；所有图表同步变化。",
+        "and": "，用图表上方的菜单改变{k2}", "about": "关于这些模拟",
+        "about_t": "{n} 次预先计算的模拟，每次 {agents:,} 个模拟消费者（每个代表 {scale:g} 人），{days} 天，随机种子 {seed}。"
+                   "由 traffic-sim {version} 生成。",
+    },
+}
+
+KNOB_LABELS: dict[str, dict[str, str]] = {
+    "en": {"n_brands": "number of competing brands", "private_share": "share of brands running private pools",
+           "tolerance_cap": "ad tolerance (brands a consumer attends to)", "push_frequency": "pushes per member per day",
+           "content_share": "content share of pushes", "alliance": "alliances on", "reserve_cpm": "platform reserve CPM",
+           "invalid_traffic_share": "invalid traffic share", "focal_strategy": "focal brand's strategy",
+           "n_consumers": "simulated consumers", "warmup_days": "warm-up days"},
+    "zh": {"n_brands": "竞争品牌数", "private_share": "做私域的品牌比例", "tolerance_cap": "广告容忍度（可留意的品牌数）",
+           "push_frequency": "每位成员每天推送数", "content_share": "推送中内容的比例", "alliance": "开启联盟",
+           "reserve_cpm": "平台保留价 CPM", "invalid_traffic_share": "无效流量比例", "focal_strategy": "重点品牌策略",
+           "n_consumers": "模拟消费者数", "warmup_days": "预热天数"},
+}
