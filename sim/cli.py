@@ -10,6 +10,7 @@
                    [--max-runs N] [--quick]      a parameter sweep (resumable)
     sim analyze DIR [--out DIR] [--lang en|zh]   the sweep's report
     sim explain [FILE] [--out page.html] [--lang en|zh] [--quick]   a standalone interactive page
+    sim viz [FILE] [--host 127.0.0.1] [--port 8765] [--lang en|zh]   the live app in the browser
 
 A user error (bad file, bad value) exits with status 2 and one line naming the file, the key
 and the line; nothing is written. Reports are written to a temporary folder and moved into
@@ -340,6 +341,37 @@ def explain(file: str | None = typer.Argument(None, help="Explainer file (defaul
         err_console.print("interrupted: no page written")
         raise typer.Exit(130) from None
     console.print(f"Page: {path.resolve()}")
+
+
+@app.command()
+def viz(file: str | None = typer.Argument(None, help="Scenario file whose base market starts the app (default: "
+                                          "the default market)"),
+        host: str = typer.Option("127.0.0.1", help="Address to listen on (127.0.0.1: this machine only)"),
+        port: int = typer.Option(8765, min=1, max=65535, help="Port"),
+        lang: str = typer.Option("en", help="Labels: en or zh")) -> None:
+    """Launch the live app (Mesa SolaraViz) in the browser: sliders, play / step / reset, live charts."""
+    import subprocess
+
+    try:
+        if lang not in ("en", "zh"):
+            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+        env = {**os.environ, "SIM_VIZ_LANG": lang}
+        if file:
+            from .scenario import load_scenario
+
+            path = resolve_file(file)
+            load_scenario(path)  # a bad file fails here, with its line, before the server starts
+            env["SIM_VIZ_FILE"] = str(path.resolve())
+    except (UserError, ConfigError, GraphFileError) as exc:
+        _fail(exc)
+        return
+    console.print(f"Open http://{host}:{port}/  (Ctrl-C stops the app)")
+    cmd = [sys.executable, "-m", "solara", "run", "sim.app", "--host", host,
+           "--port", str(port), "--no-open", "--no-check-version", "--production"]
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
 
 
 @app.command()

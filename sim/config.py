@@ -45,11 +45,15 @@ class ConfigError(ValueError):
         super().__init__(f"{path}: {reason}" if path else reason)
 
 
-def P(default: Any, desc: str, unit: str = "", *, source: str = "", **kw: Any) -> Any:
-    """A documented parameter: default, one-line description, unit and source."""
-    extra = {"unit": unit}
+def P(default: Any, desc: str, unit: str = "", *, source: str = "", ui: tuple[float, float, float] | None = None,
+      **kw: Any) -> Any:
+    """A documented parameter: default, one-line description, unit and source; ``ui`` = (min, max, step)
+    of its slider in the live app (a teaching range, inside the validated one)."""
+    extra: dict[str, Any] = {"unit": unit}
     if source:
         extra["source"] = source
+    if ui is not None:
+        extra["ui"] = list(ui)
     return Field(default, description=desc, json_schema_extra=extra, **kw)
 
 
@@ -200,14 +204,15 @@ class PlatformConfig(_Node):
         20.0, "Ad impressions the platform can show each of its users per day (finite inventory)",
         "impressions/user/day", ge=0, le=1000,
     )
-    reserve_cpm: float = P(10.0, "Reserve price per 1,000 impressions", "RMB/1000 impr.", ge=0, le=10_000)
+    reserve_cpm: float = P(10.0, "Reserve price per 1,000 impressions", "RMB/1000 impr.", ge=0, le=10_000,
+                           ui=(0, 100, 1))
     frequency_cap: float = P(
         2.0, "Impressions of one advertiser a platform shows one user per day (limits a bidder's demand)",
         "impressions/user/day", gt=0, le=1000,
     )
     invalid_traffic_share: float = P(
         0.319, "Share of sold impressions that are invalid (bots, fraud): paid, never seen",
-        "1", ge=0, lt=1, source="S2: 31.9% abnormal traffic in 2019",
+        "1", ge=0, lt=1, source="S2: 31.9% abnormal traffic in 2019", ui=(0, 0.8, 0.01),
     )
     quality_weight: float = P(
         1.0, "Exponent on brand quality in the ad ranking score bid*quality^w (0 = no quality weighting)",
@@ -273,7 +278,7 @@ class FatigueConfig(_Node):
     enabled: bool = P(True, "Apply the tolerance cap (ablation switch)", "")
     tolerance_mean: float = P(
         15.0, "Mean number of distinct advertising brands a consumer attends to in the window",
-        "brands", ge=0, le=1000, source="S3: ~15 enterprise ads at the same time",
+        "brands", ge=0, le=1000, source="S3: ~15 enterprise ads at the same time", ui=(1, 40, 1),
     )
     tolerance_sd: float = P(0.3, "Spread of the tolerance cap (lognormal sigma)", "1", ge=0, le=3)
     window_days: int = P(7, "Window over which distinct attended brands are counted", "days", ge=1, le=365)
@@ -441,8 +446,10 @@ class StrategyConfig(_Node):
     pool_location: Literal["owned", "hosted"] = P("owned", "Owned channel (WeChat) or platform-hosted followers", "",
                                                   source="S14")
     max_members: float | None = P(None, "Cap on pool members (people); none = operators' capacity", "people", ge=0)
-    push_per_day: float = P(0.5, "Messages pushed to each member per day", "messages/day", ge=0, le=50)
-    content_share: float = P(0.8, "Share of pushes that are content rather than coupons", "1", ge=0, le=1)
+    push_per_day: float = P(0.5, "Messages pushed to each member per day", "messages/day", ge=0, le=50,
+                            ui=(0, 5, 0.1))
+    content_share: float = P(0.8, "Share of pushes that are content rather than coupons", "1", ge=0, le=1,
+                             ui=(0, 1, 0.05))
     coupon_value: float = P(5.0, "Coupon value in a coupon message", "RMB", ge=0)
     content_cost_per_message: float = P(200.0, "Cost of producing one day's content push", "RMB/push", ge=0)
     join_incentive: float = P(5.0, "Red packet offered to a buyer for joining", "RMB", ge=0, le=1000)
@@ -506,7 +513,7 @@ class MarketConfig(_Node):
     focal_brand: int = P(0, "Index of the focal brand (scenarios change its strategy)", "", ge=0)
     private_share: float | None = P(
         None, "If set, assign private_cultivate to this share of the other brands (dedicated random stream)", "1",
-        ge=0, le=1,
+        ge=0, le=1, ui=(0, 1, 0.05),
     )
     entrants: int = P(0, "Extra brands entering during the reported run, cloned round-robin from brands", "brands",
                       ge=0, le=10_000)

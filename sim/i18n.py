@@ -272,3 +272,25 @@ KNOB_LABELS: dict[str, dict[str, str]] = {
            "reserve_cpm": "平台保留价 CPM", "invalid_traffic_share": "无效流量比例", "focal_strategy": "重点品牌策略",
            "n_consumers": "模拟消费者数", "warmup_days": "预热天数"},
 }
+
+
+# ------------------------------------------------------------------ the live app (sim viz)
+
+VIZ_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Public vs private traffic", "day": "day", "cost": "Ad prices: CPM and CAC (30-day)",
+        "pools": "Pool members by tier (all brands)", "members": "members", "tier": "tier",
+        "activity": "Group activity: messages read per member per day", "reads": "reads per member",
+        "profit": "Cumulative profit per brand, by strategy", "waste": "Wasted share of valid impressions",
+        "share": "share", "network": "A sample of consumers: their tier with the focal brand",
+        "tier0": "not a member", "tier1": "tier 1", "tier2": "tier 2", "tier3": "tier 3 (loyal)",
+    },
+    "zh": {
+        "title": "公域与私域流量", "day": "天", "cost": "广告价格：CPM 与获客成本 CAC（30天）",
+        "pools": "各层级私域成员（所有品牌）", "members": "成员数", "tier": "层级",
+        "activity": "社群活跃度：每位成员每天阅读的消息数", "reads": "人均阅读数",
+        "profit": "各策略品牌的累计利润", "waste": "有效曝光中被浪费的比例",
+        "share": "比例", "network": "消费者样本：与重点品牌的关系层级",
+        "tier0": "非成员", "tier1": "第1层", "tier2": "第2层", "tier3": "第3层（忠诚）",
+    },
+}
