@@ -120,8 +120,13 @@ class AppModel(TrafficModel):
 
 
 def _brand_days(model: TrafficModel):
-    d = model.recorder.frame()
-    return d[d["entity_type"] == "brand"], d[d["entity_type"] == "platform"]
+    """The daily brand and platform rows, built once per simulated day for all the charts."""
+    cached = getattr(model, "_app_frames", None)
+    if cached is None or cached[0] != model.day:
+        d = model.recorder.frame()
+        cached = (model.day, d[d["entity_type"] == "brand"], d[d["entity_type"] == "platform"])
+        model._app_frames = cached
+    return cached[1], cached[2]
 
 
 def _fig(title: str, ytitle: str) -> go.Figure:
