@@ -24,12 +24,12 @@ from sim.sweep import load_sweep, run_sweep
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
-# 16 short runs: 4 design points × 2 replications × 2 arms, 300 consumers, 25 days
+# 16 short runs: 4 design points × 2 replications × 2 arms, 300 consumers, 15 days
 SMALL = """\
 name: small
 base:
   population.agents: 300
-  run.warmup_days: 10
+  run.warmup_days: 5
 parameters:
   categories.0.purchase_interval_days: {range: [7, 60], scale: log}
   brands.0.unit_cost: {values: [15, 30]}
@@ -38,7 +38,7 @@ arms:
   private_cultivate: {brands.0.strategy: private_cultivate}
 design: {method: grid, levels: 2}
 replications: 2
-days: 25
+days: 15
 seed: 3
 batch: 1
 metrics: {summary: [profit, cac_public, pool_members], daily: [profit, orders]}
@@ -154,7 +154,7 @@ def test_one_worker_two_workers_and_a_dask_cluster_agree(reference, tmp_path):
         out = run_sweep(exp, tmp_path / "dask", scheduler=cluster.scheduler_address)
     assert out.done == 16
     want_s, want_d = results(ref)
-    assert len(want_s) == 16 and want_s["run_id"].is_unique and len(want_d) == 16 * 25
+    assert len(want_s) == 16 and want_s["run_id"].is_unique and len(want_d) == 16 * 15
     for other in ("two", "dask"):
         got_s, got_d = results(tmp_path / other)
         pd.testing.assert_frame_equal(got_s, want_s)
@@ -245,7 +245,7 @@ def test_max_runs_then_resume_and_a_changed_experiment_is_refused(reference, tmp
     out = tmp_path / "part"
     first = run_sweep(exp, out, workers=1, max_runs=5)
     assert (first.done, first.remaining) == (5, 11)
-    path = write(tmp_path, SMALL.replace("days: 25", "days: 26"))
+    path = write(tmp_path, SMALL.replace("days: 15", "days: 16"))
     with pytest.raises(UserError, match="different sweep"):
         run_sweep(load_experiment(path), out, workers=1)
     assert len(sw.finished_ids(out)) == 5  # refused: nothing removed
@@ -347,14 +347,14 @@ def test_frontier_line_interpolates_the_zero_crossing():
 def test_analyze_draws_the_crossover_frontier(tmp_path):
     """Done-when: on the crossover experiment the report draws the frontier where private beats public.
 
-    Reduced for CI (800 agents, a 60-day warm-up, 2 levels, 1 replication: 24 runs of 365 days); the
+    Reduced for CI (500 agents, a 30-day warm-up, 2 levels, 1 replication: 24 runs of 365 days); the
     frontier must sit between adjacent grid values whose mean paired differences change sign."""
     from sim.analyze import write_sweep_report
 
     text = (ROOT / "experiments" / "crossover.yaml").read_text(encoding="utf-8")
     text = text.replace("scenario: ../scenarios/", f"scenario: {ROOT / 'scenarios'}/")
     text = text.replace("  population.agents: 5000\n  population.scale: 2\n",
-                        "  population.agents: 800\n  population.scale: 12.5\n  run.warmup_days: 60\n")
+                        "  population.agents: 500\n  population.scale: 20\n  run.warmup_days: 30\n")
     text = text.replace("levels: 4}", "levels: 2}").replace("replications: 3", "replications: 1")
     exp = load_experiment(write(tmp_path, text))
     assert len(exp.runs()) == 2 * 2 * 3 * 2
@@ -383,7 +383,7 @@ def test_a_parameter_whose_values_are_lists_is_swept_and_analysed(tmp_path):
 
     text = SMALL.replace("  brands.0.unit_cost: {values: [15, 30]}\n",
                          "  alliances.groups.0.members: {values: [[0, 11], [0, 11, 12]]}\n").replace(
-        "  run.warmup_days: 10\n", "  run.warmup_days: 10\n  alliances.groups: [{name: g, members: [0, 11]}]\n")
+        "  run.warmup_days: 5\n", "  run.warmup_days: 5\n  alliances.groups: [{name: g, members: [0, 11]}]\n")
     exp = load_experiment(write(tmp_path, text))
     run_sweep(exp, tmp_path / "s", workers=1)
     df = load_sweep(tmp_path / "s")
