@@ -136,9 +136,13 @@ def _fig(title: str, ytitle: str) -> go.Figure:
     return fig
 
 
-@solara.component
-def CostChart(model: TrafficModel):
-    update_counter.get()
+def _per_day(b, num: str, den: str):
+    """A daily market ratio: Σ num / Σ den over brands (missing where the denominator is 0)."""
+    g = b.groupby("day")
+    return g[num].sum() / g[den].sum().replace(0, np.nan)
+
+
+def cost_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("cost"), "RMB")
     b, p = _brand_days(model)
     if len(b):
@@ -148,62 +152,47 @@ def CostChart(model: TrafficModel):
         cpm = p.groupby("day")["cpm"].mean()
         fig.add_trace(go.Scatter(x=cpm.index, y=cpm.values, name="CPM"))
         fig.add_trace(go.Scatter(x=cac.index, y=cac.values, name="CAC"))
-    solara.FigurePlotly(fig)
+    return fig
 
 
-@solara.component
-def PoolChart(model: TrafficModel):
-    update_counter.get()
+def pool_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("pools"), t("members"))
     b, _ = _brand_days(model)
-    if len(b):
-        g = b.groupby("day")
-        for tier in (1, 2, 3):
-            s = g[f"pool_members_tier{tier}"].sum()
-            fig.add_trace(go.Scatter(x=s.index, y=s.values, name=f"{t('tier')} {tier}", stackgroup="pool"))
-    solara.FigurePlotly(fig)
+    for tier in (1, 2, 3) if len(b) else ():
+        s = b.groupby("day")[f"pool_members_tier{tier}"].sum()
+        fig.add_trace(go.Scatter(x=s.index, y=s.values, name=f"{t('tier')} {tier}", stackgroup="pool"))
+    return fig
 
 
-@solara.component
-def ActivityChart(model: TrafficModel):
-    update_counter.get()
+def activity_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("activity"), t("reads"))
     b, _ = _brand_days(model)
     if len(b):
-        g = b.groupby("day")
-        reads = g["messages_read"].sum() / g["pool_members"].sum().replace(0, np.nan)
+        reads = _per_day(b, "messages_read", "pool_members")
         fig.add_trace(go.Scatter(x=reads.index, y=reads.values, name=t("reads")))
-    solara.FigurePlotly(fig)
+    return fig
 
 
-@solara.component
-def ProfitChart(model: TrafficModel):
-    update_counter.get()
+def profit_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("profit"), "RMB")
     b, _ = _brand_days(model)
-    if len(b):
-        for strat, g in b.groupby("strategy"):
-            s = (g.groupby("day")["profit"].sum() / g["brand_id"].nunique()).cumsum()
-            fig.add_trace(go.Scatter(x=s.index, y=s.values, name=str(strat)))
-    solara.FigurePlotly(fig)
+    for strat, g in b.groupby("strategy") if len(b) else ():
+        s = (g.groupby("day")["profit"].sum() / g["brand_id"].nunique()).cumsum()
+        fig.add_trace(go.Scatter(x=s.index, y=s.values, name=str(strat)))
+    return fig
 
 
-@solara.component
-def WasteChart(model: TrafficModel):
-    update_counter.get()
+def waste_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("waste"), t("share"))
     b, _ = _brand_days(model)
     if len(b):
-        g = b.groupby("day")
-        w = g["impressions_wasted"].sum() / g["impressions_valid"].sum().replace(0, np.nan)
+        w = _per_day(b, "impressions_wasted", "impressions_valid")
         fig.add_trace(go.Scatter(x=w.index, y=w.values, name=t("waste")))
     fig.update_yaxes(range=[0, 1])
-    solara.FigurePlotly(fig)
+    return fig
 
 
-@solara.component
-def NetworkView(model: AppModel):
-    update_counter.get()
+def network_figure(model: AppModel) -> go.Figure:
     lay = model.network_sample()
     focal = model.cfg.market.focal_brand
     tier = model.state.tier[lay["nodes"], focal]
@@ -223,7 +212,24 @@ def NetworkView(model: AppModel):
                                  marker={"color": colors[k], "size": 8}, name=t(f"tier{k}")))
     fig.update_layout(title=t("network"), height=330, margin={"t": 40, "b": 10, "l": 10, "r": 10},
                       xaxis={"visible": False}, yaxis={"visible": False}, legend={"orientation": "h", "y": -0.05})
-    solara.FigurePlotly(fig)
+    return fig
+
+
+
+
+def live(build):
+    """A Solara component that redraws ``build(model)`` after every step (Mesa's update counter)."""
+
+    def chart(model: TrafficModel):
+        update_counter.get()
+        solara.FigurePlotly(build(model))
+
+    chart.__name__ = chart.__qualname__ = build.__name__.replace("_figure", "_chart")
+    return solara.component(chart)
+
+
+CostChart, PoolChart, ActivityChart, ProfitChart, WasteChart, NetworkView = (
+    live(f) for f in (cost_figure, pool_figure, activity_figure, profit_figure, waste_figure, network_figure))
 
 
 COMPONENTS = [CostChart, PoolChart, ActivityChart, ProfitChart, WasteChart, NetworkView]

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
 from sim.report import write_report
-
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from tests.browser import ARTIFACTS, guarded_context
 
 pytestmark = pytest.mark.slow
 
@@ -30,21 +23,9 @@ def baseline_report():
 def test_baseline_report_renders_offline(baseline_report):
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Chromium is missing: .ci/run and `make test` install Debian's chromium"
-    requested: list[str] = []
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        ctx = browser.new_context(offline=True, viewport={"width": 1300, "height": 900})
-
-        def guard(route):
-            requested.append(route.request.url)
-            if route.request.url.startswith("file://"):
-                route.continue_()
-            else:
-                route.abort()
-
-        ctx.route("**/*", guard)
+        browser, ctx, refused = guarded_context(p, "file://", offline=True)
         page = ctx.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto((baseline_report / "index.html").resolve().as_uri())
@@ -63,4 +44,4 @@ def test_baseline_report_renders_offline(baseline_report):
         page.screenshot(path=str(ARTIFACTS / "baseline_report.png"), full_page=True)
         browser.close()
     assert not errors, errors
-    assert all(u.startswith("file://") for u in requested), [u for u in requested if not u.startswith("file://")]
+    assert not refused, refused

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.explain import DEFAULT_FILE, load_explainer
 from sim.scenario import UserError
+from tests.browser import ARTIFACTS, guarded_context
 
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", Path(__file__).resolve().parent / "artifacts"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 runner = CliRunner()
 
 # reduced for CI: 2 × 2 runs of 400 consumers over 120 days
@@ -65,17 +59,9 @@ def test_the_page_works_offline_and_its_slider_changes_the_charts(tmp_path):
     assert "<script src=" not in page_file.read_text(encoding="utf-8")  # one file: plotly.js is inlined
     visible = """id => { const gd = document.getElementById(id);
         return gd.data.filter(t => t.visible === true).map(t => t.y); }"""
-    requested: list[str] = []
     errors: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        ctx = browser.new_context(offline=True, viewport={"width": 1300, "height": 900})
-
-        def guard(route):
-            requested.append(route.request.url)
-            route.continue_() if route.request.url.startswith("file://") else route.abort()
-
-        ctx.route("**/*", guard)
+        browser, ctx, refused = guarded_context(p, "file://", offline=True)
         page = ctx.new_page()
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(page_file.as_uri())
@@ -100,4 +86,4 @@ def test_the_page_works_offline_and_its_slider_changes_the_charts(tmp_path):
         page.screenshot(path=str(ARTIFACTS / "explain_page.png"), full_page=True)
         browser.close()
     assert not errors, errors
-    assert all(u.startswith("file://") for u in requested), [u for u in requested if not u.startswith("file://")]
+    assert not refused, refused

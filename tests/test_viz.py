@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import ARTIFACTS, guarded_context
+
 ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 
 pytestmark = pytest.mark.slow
 
@@ -77,19 +75,10 @@ def test_viz_moves_a_slider_steps_and_the_charts_change():
                 assert proc.poll() is None, "sim viz exited"
                 assert time.monotonic() < deadline, "sim viz did not start"
                 time.sleep(0.5)
-        outside: list[str] = []
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
-
-            def guard(route):  # offline: nothing but the app itself
-                if route.request.url.startswith(f"http://127.0.0.1:{port}"):
-                    route.continue_()
-                else:
-                    outside.append(route.request.url)
-                    route.abort()
-
-            ctx.route("**/*", guard)
+            # offline: nothing but the app itself (its websocket is not routed)
+            browser, ctx, outside = guarded_context(p, f"http://127.0.0.1:{port}", offline=False,
+                                                    viewport={"width": 1400, "height": 1000})
             page = ctx.new_page()
             page.goto(f"http://127.0.0.1:{port}/")
             page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6", timeout=90_000)
