@@ -164,13 +164,17 @@ def pool_figure(model: TrafficModel) -> go.Figure:
     return fig
 
 
-def activity_figure(model: TrafficModel) -> go.Figure:
-    fig = _fig(t("activity"), t("reads"))
+def _ratio_figure(model: TrafficModel, title: str, ytitle: str, num: str, den: str, name: str) -> go.Figure:
+    fig = _fig(t(title), t(ytitle))
     b, _ = _brand_days(model)
     if len(b):
-        reads = _per_day(b, "messages_read", "pool_members")
-        fig.add_trace(go.Scatter(x=reads.index, y=reads.values, name=t("reads")))
+        r = _per_day(b, num, den)
+        fig.add_trace(go.Scatter(x=r.index, y=r.values, name=t(name)))
     return fig
+
+
+def activity_figure(model: TrafficModel) -> go.Figure:
+    return _ratio_figure(model, "activity", "reads", "messages_read", "pool_members", "reads")
 
 
 def profit_figure(model: TrafficModel) -> go.Figure:
@@ -183,13 +187,8 @@ def profit_figure(model: TrafficModel) -> go.Figure:
 
 
 def waste_figure(model: TrafficModel) -> go.Figure:
-    fig = _fig(t("waste"), t("share"))
-    b, _ = _brand_days(model)
-    if len(b):
-        w = _per_day(b, "impressions_wasted", "impressions_valid")
-        fig.add_trace(go.Scatter(x=w.index, y=w.values, name=t("waste")))
-    fig.update_yaxes(range=[0, 1])
-    return fig
+    return _ratio_figure(model, "waste", "share", "impressions_wasted", "impressions_valid", "waste").update_yaxes(
+        range=[0, 1])
 
 
 def network_figure(model: AppModel) -> go.Figure:
