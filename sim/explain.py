@@ -122,14 +122,10 @@ def series(daily: pd.DataFrame) -> dict[str, dict[str, list[float]]]:
 def compute(ef: ExplainFile, base: SimConfig, settings: list[dict], workers: int = 1,
             progress: Any = None) -> list[dict[str, Any]]:
     """Run every knob setting (a process pool when workers > 1) and return each run's series."""
-    from .runner import run_jobs
+    from .runner import market_jobs, run_jobs
 
-    jobs = []
-    for i, knobs in enumerate(settings):
-        cfg = apply_knobs(base, knobs)
-        js = cfg.model_dump_json()
-        jobs.append((str(i), 0, js, js, ef.seed, ef.days))
-    results = run_jobs(jobs, workers=min(workers, len(jobs)), progress=progress)
+    configs = {str(i): apply_knobs(base, knobs) for i, knobs in enumerate(settings)}
+    results = run_jobs(market_jobs(configs, 1, ef.days, ef.seed), workers, progress=progress)
     return [series(results[str(i)][0].daily) for i in range(len(settings))]
 
 

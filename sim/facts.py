@@ -10,7 +10,8 @@ never widened. A fact that is not measured yet is reported as failing, never as 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +19,14 @@ import numpy as np
 import pandas as pd
 
 from .config import SimConfig, with_overrides
+from .executor import Executor
 from .report import focal_brands, kpi_table, mean_ci
-from .runner import ArmRun, run_scenario
+from .runner import ArmRun, Job, market_jobs, run_jobs, scenario_jobs
 from .scenario import Scenario, load_scenario
 from .validation import auction_docking, bass_docking
 
 Overrides = dict[str, Any] | None  # dotted path -> value, e.g. an ablation {"fatigue.enabled": False}
+Workers = int | Executor  # worker processes, or the executor validate() shares between facts
 
 VALIDATION_SEED = 1  # MODEL_BRIEF §9: calibrate on seeds >= 1000, validate on seeds 1-99
 
@@ -133,7 +136,7 @@ def _scenario(name: str, quick: bool, ov: Overrides = None) -> Scenario:
 _SHARED: dict[str, dict[str, list[ArmRun]]] = {}
 
 
-def _run(sc: Scenario, workers: int, share: bool = False) -> tuple[dict[str, list[ArmRun]], pd.DataFrame]:
+def _run(sc: Scenario, workers: Workers, share: bool = False) -> tuple[dict[str, list[ArmRun]], pd.DataFrame]:
     """Run a scenario's arms. ``share``: keep the runs for another fact that runs the very same
     experiment (F1 and F12 both read ``rising_cac``'s public-only arm); runs are pure functions
     of their configuration and seed, so the key is exactly that."""
@@ -142,7 +145,7 @@ def _run(sc: Scenario, workers: int, share: bool = False) -> tuple[dict[str, lis
     if key in _SHARED:
         results = _SHARED[key]
     else:
-        results = run_scenario(sc, workers=workers)
+        results = _runs(scenario_jobs(sc), workers)
         if share:
             _SHARED[key] = results
     return results, kpi_table(results, focal_brands(sc))
@@ -159,21 +162,32 @@ def _paired(k: pd.DataFrame, arm: str, ref: str, kpi: str) -> list[float]:
     return list((a - b).dropna())
 
 
-def _sweep(configs: dict[str, SimConfig], replications: int, days: int, workers: int,
+def _sweep(configs: dict[str, SimConfig], replications: int, days: int, workers: Workers,
            ov: Overrides = None) -> dict[str, list[ArmRun]]:
     """Runs of several markets, each warming up on itself (not arms of one base market)."""
-    from .runner import run_jobs
-
     configs = {name: with_overrides(cfg, ov) if ov else cfg for name, cfg in configs.items()}
-    jobs = [(name, k, cfg.model_dump_json(), cfg.model_dump_json(), VALIDATION_SEED, days)
-            for name, cfg in configs.items() for k in range(replications)]
-    return run_jobs(jobs, workers)
+    return _runs(market_jobs(configs, replications, days, VALIDATION_SEED), workers)
+
+
+@contextmanager
+def _executor(workers: Workers) -> Iterator[Executor]:
+    """The executor :func:`validate` shares between facts, or a new one of ``workers`` processes."""
+    if isinstance(workers, Executor):
+        yield workers
+    else:
+        with Executor(workers=workers) as ex:
+            yield ex
+
+
+def _runs(jobs: list[Job], workers: Workers) -> dict[str, list[ArmRun]]:
+    with _executor(workers) as ex:
+        return run_jobs(jobs, executor=ex)
 
 
 # ------------------------------------------------------------------------------ facts
 
 
-def f1_rising_cac(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f1_rising_cac(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("rising_cac", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
     results, _ = _run(sc, workers, share=True)
@@ -187,7 +201,7 @@ def f1_rising_cac(quick: bool, workers: int, ov: Overrides = None) -> FactResult
                       [Check("market CAC year 4 / year 1", ratios, 4, 16)])
 
 
-def f2_funnel(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f2_funnel(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("baseline", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
     results, _ = _run(sc, workers)
@@ -203,7 +217,7 @@ def f2_funnel(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
         Check("share of repeat orders through paid public", repeat_paid, 0.5, 1.0)])
 
 
-def f3_fatigue_cap(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f3_fatigue_cap(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     """Waste by reach breadth and marginal CAC over a sweep of advertisers in one category.
 
     The market of ``rising_cac`` (snacks on one platform, fixed inventory) with 5 to 40
@@ -242,7 +256,7 @@ def f3_fatigue_cap(quick: bool, workers: int, ov: Overrides = None) -> FactResul
         Down("new customers per extra 1,000 RMB (1 / marginal CAC), last − first step", slope)])
 
 
-def f4_private_frequent(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f4_private_frequent(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("baseline", quick, ov)
     focal = 11  # accessories, bought about every 60 days (the 于小戈 case)
 
@@ -258,7 +272,7 @@ def f4_private_frequent(quick: bool, workers: int, ov: Overrides = None) -> Fact
                                                        "repurchase_rate_365"), 0.15)])
 
 
-def f5_private_not_cheap(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f5_private_not_cheap(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     """Furniture, and the F4 accessories brand with its pool capped small, lose money by running a pool.
 
     The cap is swept up to one operator's capacity to find the break-even pool size.
@@ -301,7 +315,7 @@ def f5_private_not_cheap(quick: bool, workers: int, ov: Overrides = None) -> Fac
                       note=f"{even} (12-month profit gain over public only by cap, RMB: {sweep})")
 
 
-def f6_harvest(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f6_harvest(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("harvest_vs_cultivate", quick, ov)
     results, k = _run(sc, workers)
     focal = sc.base.market.focal_brand
@@ -318,7 +332,7 @@ def f6_harvest(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
         Check("log2 of mutes + exits, harvest / cultivate", churn, 1.0)])
 
 
-def f7_saturation(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f7_saturation(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("group_saturation", quick, ov)
     results, k = _run(sc, workers)
     checks = []
@@ -329,7 +343,7 @@ def f7_saturation(quick: bool, workers: int, ov: Overrides = None) -> FactResult
     return FactResult("F7", "group saturation", "group_saturation", checks)
 
 
-def f8_alliances(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f8_alliances(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("alliances", quick, ov)
     results, k = _run(sc, workers)
     partner_rev = [float(_brand(r, 11)["revenue_alliance"].sum()) for r in results["complementary"]]
@@ -342,7 +356,7 @@ def f8_alliances(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
               equivalence=0.02)])
 
 
-def f9_property_rights(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f9_property_rights(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("property_rights", quick, ov)
 
     sc.arms["owned_unthrottled"] = with_overrides(sc.arms["owned"], {"platforms.0.hosted_reach_end": 1.0})
@@ -359,7 +373,7 @@ def f9_property_rights(quick: bool, workers: int, ov: Overrides = None) -> FactR
               list(last90("owned") / last90("owned_unthrottled")), 0.9, 1.1)])
 
 
-def f10_concentration(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f10_concentration(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     sc = _scenario("concentration", quick, ov)
     results, _ = _run(sc, workers)
     q = np.array([c.quality for c in sc.base.brands])
@@ -386,7 +400,7 @@ def f10_concentration(quick: bool, workers: int, ov: Overrides = None) -> FactRe
         Up("exit-rate gap, weighting on − off", [b - d for (_, b), (_, d) in zip(m_on, m_off, strict=True)])])
 
 
-def f12_migration(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f12_migration(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     from scipy.stats import spearmanr
 
     sc = _scenario("rising_cac", quick, ov)
@@ -414,16 +428,18 @@ def f12_migration(quick: bool, workers: int, ov: Overrides = None) -> FactResult
                       [Check("Spearman ρ(brand-month CAC, private share of spend)", rhos, 0.5, 1.0)])
 
 
-def f11_bass(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f11_bass(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     points = [(0.005, 0.8), (0.05, 0.1)] if quick else [(0.005, 0.1), (0.005, 0.8), (0.03, 0.38), (0.05, 0.1),
                                                         (0.05, 0.8)]
-    errs = [float((lambda d: (d["simulated"] - d["analytic"]).abs().max())(
-        bass_docking(p, q, n=20_000, days=75, seed=VALIDATION_SEED, replications=20))) for p, q in points]
+    with _executor(workers) as ex:
+        docked = [bass_docking(p, q, n=20_000, days=75, seed=VALIDATION_SEED, replications=20, executor=ex)
+                  for p, q in points]
+    errs = [float((d["simulated"] - d["analytic"]).abs().max()) for d in docked]
     return FactResult("F11", "Bass docking", f"mean of 20 runs at n = 20,000, (p, q) in {points}",
                       [Check("max abs error, worst (p, q)", [max(errs)], high=0.02)])
 
 
-def f13_auction(quick: bool, workers: int, ov: Overrides = None) -> FactResult:
+def f13_auction(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
     d = auction_docking(range(2, 13), slots=3, rounds=20_000, seed=VALIDATION_SEED)
     return FactResult("F13", "auction docking", "GSP, uniform truthful bids, n = 2..12, 1–3 slots",
                       [Check("max abs error of mean price per position", [float((d["simulated"] - d["analytic"])
@@ -455,13 +471,14 @@ def validate(quick: bool = False, workers: int = 1, only: list[str] | None = Non
     docking (F11, F13) build their own special cases and ignore them.
     """
     out = []
-    for fact_id, fn in FACTS.items():
-        if only is not None and fact_id not in only:
-            continue
-        res = fn(quick, workers, overrides)
-        out.append(res)
-        if progress:
-            progress(res)
+    with Executor(workers=workers) as ex:  # one pool for every fact
+        for fact_id, fn in FACTS.items():
+            if only is not None and fact_id not in only:
+                continue
+            res = fn(quick, ex, overrides)
+            out.append(res)
+            if progress:
+                progress(res)
     return out
 
 

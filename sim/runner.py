@@ -1,4 +1,5 @@
-"""Run a scenario's arms × replications, locally or over a process pool.
+"""Run a scenario's arms × replications through the one run path (:func:`sim.api.run`) and the
+one executor (:class:`sim.executor.Executor`).
 
 Replication k of every arm uses the seed ``SeedSequence([scenario.seed, k])`` and warms up
 on the *base* market, so arms share common random numbers and differences are paired
@@ -7,19 +8,19 @@ on the *base* market, so arms share common random numbers and differences are pa
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from .api import replication_seed
+from .api import run as run_model
 from .config import SimConfig
-from .metrics import summary_frame
-from .model import TrafficModel
+from .executor import Executor
 from .scenario import Scenario
+
+KEEP = ("daily", "summary", "market")  # what reports and facts read; ledgers and order logs stay in the worker
 
 
 @dataclass
@@ -34,58 +35,67 @@ class ArmRun:
     market: pd.DataFrame | None = None
 
 
-def run_one(arm: str, k: int, cfg_json: str, base_json: str, seed: int, days: int) -> ArmRun:
-    """One replication of one arm (a top-level function so that worker processes can run it)."""
-    t0 = time.perf_counter()
-    cfg = SimConfig.model_validate_json(cfg_json)
-    base = SimConfig.model_validate_json(base_json)
-    model = TrafficModel(config=cfg, seed=np.random.SeedSequence([seed, k]), base_config=base)
-    for _ in range(days):
-        model.step()
-    daily = model.recorder.frame()
-    summary = summary_frame(model, daily)
-    return ArmRun(arm, k, daily, summary, time.perf_counter() - t0, model.recorder.market_frame())
+@dataclass(frozen=True)
+class Job:
+    """One run of a workflow: a label (the arm), a replication, the market of the reported days
+    and of the warm-up (JSON, so any executor can ship it), the base seed and the days."""
+
+    arm: str
+    replication: int
+    config: str
+    warmup: str
+    seed: int
+    days: int
 
 
-Job = tuple[str, int, str, str, int, int]  # (arm, replication, config JSON, warm-up config JSON, seed, days)
+def run_job(job: Job) -> ArmRun:
+    """One replication of one arm (a top-level function, so that worker processes can run it)."""
+    cfg = SimConfig.model_validate_json(job.config)
+    warm = SimConfig.model_validate_json(job.warmup)  # its own object even when equal: the model then
+    # re-applies the run's market after warm-up, as it does for an arm
+    r = run_model(cfg, seed=replication_seed(job.seed, job.replication), days=job.days, base_config=warm, keep=KEEP)
+    return ArmRun(job.arm, job.replication, r.daily, r.summary, r.seconds, r.market)
 
 
-def run_jobs(jobs: list[Job], workers: int = 1, progress: Callable[[ArmRun], None] | None = None
-             ) -> dict[str, list[ArmRun]]:
-    """Run jobs locally or over a process pool; results grouped by arm and ordered by replication."""
+def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRun], None] | None = None,
+             executor: Executor | None = None) -> dict[str, list[ArmRun]]:
+    """Run jobs on ``executor`` (or a new one with ``workers``); results grouped by arm and ordered by
+    replication."""
     results: dict[str, list[ArmRun]] = {}
-    for arm, *_ in jobs:
-        results.setdefault(arm, [])
-
-    def done(r: ArmRun) -> None:
-        results[r.arm].append(r)
-        if progress:
-            progress(r)
-
-    if workers <= 1:
-        for job in jobs:
-            done(run_one(*job))
-    else:
-        # spawn: safe with the threads numpy and pyarrow start (and what Mesa selects on import anyway);
-        # scripts that call this need the usual `if __name__ == "__main__":` guard
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-            futs = [pool.submit(run_one, *job) for job in jobs]
-            try:
-                for f in as_completed(futs):
-                    done(f.result())
-            except BaseException:
-                for f in futs:
-                    f.cancel()
-                raise
+    for job in jobs:
+        results.setdefault(job.arm, [])
+    ex = executor or Executor(workers=min(workers or 1, max(len(jobs), 1)))
+    try:
+        for r in ex.results(run_job, [(job,) for job in jobs], progress):
+            results[r.arm].append(r)
+    finally:
+        if executor is None:
+            ex.close()
     for runs in results.values():
         runs.sort(key=lambda r: r.replication)
     return results
 
 
-def run_scenario(sc: Scenario, workers: int = 1, progress: Callable[[ArmRun], None] | None = None
-                 ) -> dict[str, list[ArmRun]]:
-    """All runs of a scenario (every arm warms up on the base market), grouped by arm."""
+def scenario_jobs(sc: Scenario) -> list[Job]:
+    """Every run of a scenario: each arm warms up on the base market."""
     base_json = sc.base.model_dump_json()
-    jobs = [(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days)
+    return [Job(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days)
             for k in range(sc.replications) for arm, cfg in sc.arms.items()]
-    return run_jobs(jobs, workers, progress)
+
+
+def run_scenario(sc: Scenario, workers: int | None = 1, progress: Callable[[ArmRun], None] | None = None,
+                 executor: Executor | None = None) -> dict[str, list[ArmRun]]:
+    """All runs of a scenario (every arm warms up on the base market), grouped by arm."""
+    return run_jobs(scenario_jobs(sc), workers, progress, executor)
+
+
+def market_jobs(configs: dict[str, SimConfig], replications: int, days: int, seed: int) -> list[Job]:
+    """Runs of several markets, each warming up on itself (not arms of one base market)."""
+    out = []
+    for name, cfg in configs.items():
+        js = cfg.model_dump_json()
+        out.extend(Job(name, k, js, js, seed, days) for k in range(replications))
+    return out
+
+
+__all__: list[Any] = ["ArmRun", "Job", "run_job", "run_jobs", "scenario_jobs", "run_scenario", "market_jobs"]

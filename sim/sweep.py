@@ -25,16 +25,14 @@ import shutil
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from .executor import Executor
 from .experiment import Experiment, RunSpec
 from .scenario import UserError
 
@@ -91,9 +89,9 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     The warm-up runs the design point's market without the arm; the arm applies from reported
     day 1 ("from today, if we do X"), as in scenarios, so arms at a point are paired.
     """
+    from .api import replication_seed
+    from .api import run as run_model
     from .config import SimConfig, with_overrides
-    from .metrics import summary_frame
-    from .model import TrafficModel
     from .report import focal_kpis
     from .runner import ArmRun
 
@@ -101,14 +99,12 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     base = SimConfig.model_validate_json(pl["base"])
     warm = with_overrides(base, spec["params"])
     cfg = with_overrides(warm, pl["arms"][spec["arm"]])
-    model = TrafficModel(config=cfg, seed=np.random.SeedSequence([pl["seed"], spec["replication"]]),
-                         base_config=warm)
-    for _ in range(pl["days"]):
-        model.step()
-    daily = model.recorder.frame()
-    summary = summary_frame(model, daily).set_index("brand_id")
+    result = run_model(cfg, seed=replication_seed(pl["seed"], spec["replication"]), days=pl["days"],
+                       base_config=warm, keep=("daily", "summary"))
+    daily = result.daily
+    summary = result.summary.set_index("brand_id")
     run = ArmRun(spec["arm"], spec["replication"], daily, summary.reset_index(), 0.0)
-    brands = [cfg.market.focal_brand] if pl["brands"] == "focal" else list(range(model.n_brands))
+    brands = [cfg.market.focal_brand] if pl["brands"] == "focal" else list(range(len(summary)))
     ident = {"run_id": spec["run_id"], "point": spec["point"], "arm": spec["arm"],
              "replication": spec["replication"]}
     params = {k: _cast(v, pl["kinds"][k]) for k, v in spec["params"].items()}
@@ -291,80 +287,6 @@ def _batches(specs: list[RunSpec], size: int) -> Iterator[list[dict[str, Any]]]:
         yield [asdict(s) for s in specs[i:i + size]]
 
 
-def _local(pl: dict[str, Any], batches: list[list[dict[str, Any]]], out: str, workers: int,
-           on_done: Callable[[list[dict[str, Any]]], None]) -> None:
-    """A process pool (spawn). A worker that dies breaks the pool: a new pool reruns the batches
-    that had not reported, skipping their runs already on disk."""
-    if workers <= 1:
-        for b in batches:
-            on_done(run_batch(pl, b, out))
-        return
-    todo = list(batches)
-    for _attempt in range(4):
-        try:
-            _pool_round(pl, todo, out, workers, on_done)
-            return
-        except BrokenProcessPool:
-            continue  # a worker died (killed, out of memory): start a new pool for what is left
-    raise RuntimeError("the process pool broke four times; see the workers' output")
-
-
-def _pool_round(pl: dict[str, Any], todo: list[list[dict[str, Any]]], out: str, workers: int,
-                on_done: Callable[[list[dict[str, Any]]], None]) -> None:
-    """One pool's life: at most 2 × workers batches in flight (the driver's memory stays flat); a
-    batch leaves ``todo`` when it reports, so a broken pool leaves exactly the unreported ones."""
-    import multiprocessing as mp
-
-    queue = iter(list(todo))
-    pending: dict[Any, list[dict[str, Any]]] = {}
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        def submit_next() -> None:
-            b = next(queue, None)
-            if b is not None:
-                pending[pool.submit(run_batch, pl, b, out)] = b
-
-        for _ in range(2 * workers):
-            submit_next()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for f in done:
-                b = pending.pop(f)
-                on_done(f.result())
-                todo.remove(b)
-                submit_next()
-
-
-def connect(scheduler: Any) -> Any:
-    """A ``distributed.Client`` for an address (or the client given); a clear error if unreachable."""
-    from distributed import Client
-
-    if isinstance(scheduler, Client):
-        return scheduler
-    try:
-        return Client(scheduler, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise UserError(None, f"cannot reach a Dask scheduler at {scheduler} ({exc.__class__.__name__})",
-                        key="--scheduler") from None
-
-
-def _dask(pl: dict[str, Any], batches: list[list[dict[str, Any]]], out: str, client: Any, n_workers: int,
-          on_done: Callable[[list[dict[str, Any]]], None]) -> None:
-    """A Dask distributed cluster, at most 2 × workers batches in flight. The scheduler reruns a
-    dead worker's tasks on another worker."""
-    from distributed import as_completed
-
-    queue = iter(batches)
-    first = [client.submit(run_batch, pl, b, out, pure=False) for b in
-             (next(queue, None) for _ in range(2 * n_workers)) if b is not None]
-    ac = as_completed(first)
-    for f in ac:
-        on_done(f.result())
-        f.release()
-        b = next(queue, None)
-        if b is not None:
-            ac.add(client.submit(run_batch, pl, b, out, pure=False))
-
-
 def run_sweep(exp: Experiment, out: str | os.PathLike | None = None, workers: int | None = None,
               scheduler: Any = None, resume: bool = True, max_runs: int | None = None,
               progress: Callable[[int, int, dict[str, Any]], None] | None = None) -> SweepOutcome:
@@ -376,15 +298,11 @@ def run_sweep(exp: Experiment, out: str | os.PathLike | None = None, workers: in
     """
     t0 = time.perf_counter()
     folder = Path(out) if out is not None else exp.out
-    client = connect(scheduler) if scheduler is not None else None  # before writing anything
-    try:
-        return _sweep(exp, folder, workers, client, resume, max_runs, progress, t0)
-    finally:
-        if client is not None and client is not scheduler:
-            client.close()
+    with Executor(workers=workers, scheduler=scheduler) as ex:  # connects before anything is written
+        return _sweep(exp, folder, ex, resume, max_runs, progress, t0)
 
 
-def _sweep(exp: Experiment, folder: Path, workers: int | None, client: Any, resume: bool, max_runs: int | None,
+def _sweep(exp: Experiment, folder: Path, ex: Executor, resume: bool, max_runs: int | None,
            progress: Callable[[int, int, dict[str, Any]], None] | None, t0: float) -> SweepOutcome:
     prepare_folder(exp, folder, resume)
     specs = exp.runs()
@@ -406,13 +324,8 @@ def _sweep(exp: Experiment, folder: Path, workers: int | None, client: Any, resu
 
     if progress:
         progress(skipped, len(specs) - remaining, {"ok": True, "run_id": None})
-    if todo and client is not None:
-        n_workers = max(1, len(client.scheduler_info().get("workers", {})))
-        batches = list(_batches(todo, batch_size(exp, len(todo), n_workers)))
-        _dask(pl, batches, str(folder), client, n_workers, on_done)
-    elif todo:
-        n_workers = workers if workers is not None else (os.cpu_count() or 1)
-        batches = list(_batches(todo, batch_size(exp, len(todo), n_workers)))
-        _local(pl, batches, str(folder), min(n_workers, len(batches)), on_done)
+    if todo:
+        batches = list(_batches(todo, batch_size(exp, len(todo), ex.workers)))
+        ex.map(run_batch, [(pl, b, str(folder)) for b in batches], lambda _i, statuses: on_done(statuses))
     return SweepOutcome(out=folder, total=len(specs), skipped=skipped, done=counts["done"],
                         failed=counts["failed"], remaining=remaining, seconds=time.perf_counter() - t0)

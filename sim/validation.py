@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .api import run
 from .auction import gsp_prices
 from .config import (
     AdsConfig,
@@ -40,7 +41,7 @@ from .config import (
     StrategyConfig,
     WomConfig,
 )
-from .model import TrafficModel
+from .executor import Executor
 
 
 def bass_config(p: float, q: float, n: int) -> SimConfig:
@@ -75,20 +76,23 @@ def bass_analytic(p: float, q: float, days: int) -> np.ndarray:
     return f[1:]
 
 
+def adopted_share(config_json: str, seed: np.random.SeedSequence, days: int) -> np.ndarray:
+    """One Bass run through the run path: the share of consumers who have ordered by the end of each day."""
+    cfg = SimConfig.model_validate_json(config_json)
+    orders = run(cfg, seed=seed, days=days, keep=("orders",)).orders
+    first = orders.groupby("consumer")["day"].min().to_numpy()
+    return np.cumsum(np.bincount(first, minlength=days + 1)[1:days + 1]) / cfg.population.agents
+
+
 def bass_docking(p: float, q: float, n: int = 20_000, days: int = 75, seed: int = 0,
-                 replications: int = 20) -> pd.DataFrame:
+                 replications: int = 20, executor: Executor | None = None) -> pd.DataFrame:
     """Adopted share per day: the mean of ``replications`` model runs against the Bass recursion.
 
     Returns a DataFrame with columns ``day``, ``simulated`` and ``analytic``.
     """
-    cfg = bass_config(p, q, n)
-    seeds = np.random.SeedSequence(seed).spawn(replications)
-    sims = np.zeros((replications, days))
-    for r, ss in enumerate(seeds):
-        model = TrafficModel(config=cfg, seed=ss)
-        for t in range(days):
-            model.step()
-            sims[r, t] = (model.state.orders[:, 0] > 0).mean()
+    cfg = bass_config(p, q, n).model_dump_json()
+    tasks = [(cfg, ss, days) for ss in np.random.SeedSequence(seed).spawn(replications)]
+    sims = np.stack((executor or Executor(workers=1)).results(adopted_share, tasks))
     return pd.DataFrame({"day": np.arange(1, days + 1), "simulated": sims.mean(axis=0),
                          "analytic": bass_analytic(p, q, days)})
 
