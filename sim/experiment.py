@@ -40,6 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .config import ConfigError, SimConfig, _suggest, default_config, get_path, with_overrides
 from .metrics import SUMMARY_METRICS
+from .posterior import PosteriorDraws
 from .report import KPIS
 from .scenario import (
     UserError,
@@ -169,6 +170,7 @@ class Experiment:
     out: Path
     batch: int | None
     quick: bool = False
+    posterior: PosteriorDraws | None = None  # from a calibrated scenario: replication k runs on draw k
 
     def runs(self) -> list[RunSpec]:
         """Every run in a fixed order: point, then replication, then arm."""
@@ -181,8 +183,11 @@ class Experiment:
 
     def fingerprint(self) -> str:
         """Hash of everything that defines the runs' results (not the design: points carry their values)."""
-        blob = json.dumps({"base": self.base.model_dump(mode="json"), "arms": self.arms, "days": self.days,
-                           "seed": self.seed, "metrics": self.metrics.model_dump(mode="json")}, sort_keys=True)
+        blob = {"base": self.base.model_dump(mode="json"), "arms": self.arms, "days": self.days,
+                "seed": self.seed, "metrics": self.metrics.model_dump(mode="json")}
+        if self.posterior is not None:  # (absent otherwise, so older sweep folders keep their fingerprint)
+            blob["posterior"] = self.posterior.model_dump(mode="json")
+        blob = json.dumps(blob, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -255,10 +260,13 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
         if not sp.is_file():
             raise UserError(p, f"scenario file {ef.scenario} not found", key="scenario",
                             line=_line_for(lines, "scenario"))
-        start = load_scenario(sp).base
+        from_scenario = load_scenario(sp)
+        start, posterior = from_scenario.base, from_scenario.posterior
     else:
-        start = default_config()
+        start, posterior = default_config(), None
     base = _apply(start, ef.base, p, lines, "base")
+    if posterior is not None:  # what the experiment's own base sets wins over the fitted market
+        posterior = posterior.without(flatten(ef.base, start.model_dump(mode="python")))
     if quick:
         base = quicken(base, ef.quick.agents)
     _check_resources(base, p, lines, "base")
@@ -310,7 +318,8 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
     q = ef.question if isinstance(ef.question, dict) else {"en": ef.question}
     return Experiment(path=p, name=name, question=dict(q), base=base, parameters=dict(ef.parameters), arms=arms,
                       design=design, points=points, unit_points=unit, replications=reps, days=ef.days, seed=ef.seed,
-                      metrics=ef.metrics, analysis=ef.analysis, out=out_dir, batch=ef.batch, quick=quick)
+                      metrics=ef.metrics, analysis=ef.analysis, out=out_dir, batch=ef.batch, quick=quick,
+                      posterior=posterior)
 
 
 def _check_design(p: Path, lines: dict[str, int], design: Design, parameters: dict[str, Parameter]) -> None:

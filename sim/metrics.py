@@ -220,7 +220,19 @@ SUMMARY_METRICS = (
     "pool_members_tier1", "pool_members_tier2", "pool_members_tier3", "repurchase_rate_365",
     "repurchase_rate_members_365", "profit_share_existing", "ltv_365", "roi_paid", "roi_private", "roi_alliance",
     "roi_wom", "market_share", "hhi", "brands_alive", "platform_revenue", "annoyance_mean", "ltv",
+    *("wasted_share", "cpm", "ctr", "aov", "messages_read_per_member", "read_rate", "orders_per_member"),
 )
+# The ratios a brand reads off its dashboards (docs/METRICS.md), from the run's totals:
+# name -> (numerator, denominator, multiplier); member-days are the sum of daily pool_members.
+DASHBOARD_RATIOS = {
+    "wasted_share": ("impressions_wasted", "impressions_valid", 1.0),
+    "cpm": ("ad_spend", "impressions", 1000.0),
+    "ctr": ("clicks", "impressions_valid", 1.0),
+    "aov": ("revenue", "orders", 1.0),
+    "messages_read_per_member": ("messages_read", "pool_members", 1.0),
+    "read_rate": ("messages_read", "messages_sent", 1.0),
+    "orders_per_member": ("orders_private", "pool_members", 1.0),
+}
 
 
 def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
@@ -330,6 +342,8 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "annoyance_mean": float(st.annoyance.mean()),
     })
     out["ltv"] = out["ltv_365"]
+    for name, (num, den, mult) in DASHBOARD_RATIOS.items():
+        out[name] = _ratio(sums[num].to_numpy(float), sums[den].to_numpy(float), mult)
     return out
 
 
@@ -340,4 +354,5 @@ def _channel_contribution(orders: pd.DataFrame, code: int, B: int, scale: float)
     return orders[sel].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0).to_numpy(float) * scale
 
 
-__all__ = ["BRAND_METRICS", "PLATFORM_METRICS", "DailyRecorder", "summary_frame", "order_frame"]
+__all__ = ["BRAND_METRICS", "PLATFORM_METRICS", "DASHBOARD_RATIOS", "DailyRecorder", "summary_frame",
+           "order_frame"]

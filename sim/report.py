@@ -59,8 +59,6 @@ def focal_kpis(run: ArmRun, focal: int) -> dict[str, float]:
     s = run.summary.set_index("brand_id").loc[focal]
     d = run.daily
     f = d[(d["entity_type"] == "brand") & (d["brand_id"] == focal)]
-    valid = f["impressions_valid"].sum()
-    member_days = f["pool_members"].sum()
     last = f.iloc[-1]
     return {
         "profit": float(f["profit"].sum()), "npv": float(s["npv"]), "revenue": float(f["revenue"].sum()),
@@ -68,9 +66,10 @@ def focal_kpis(run: ArmRun, focal: int) -> dict[str, float]:
         "repurchase_rate_365": float(s["repurchase_rate_365"]),
         "profit_share_existing": float(s["profit_share_existing"]),
         "pool_members": float(last["pool_members"]), "pool_active": float(last["pool_active"]),
-        "reads_per_member": float(f["messages_read"].sum() / member_days) if member_days > 0 else math.nan,
-        "orders_per_member": float(f["orders_private"].sum() / member_days) if member_days > 0 else math.nan,
-        "wasted_share": float(f["impressions_wasted"].sum() / valid) if valid > 0 else math.nan,
+        # the report's short name for messages_read_per_member (per member and day)
+        "reads_per_member": float(s["messages_read_per_member"]),
+        "orders_per_member": float(s["orders_per_member"]),
+        "wasted_share": float(s["wasted_share"]),
         "market_share": float(s["market_share"]),
     }
 

@@ -77,10 +77,14 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRu
 
 
 def scenario_jobs(sc: Scenario) -> list[Job]:
-    """Every run of a scenario: each arm warms up on the base market."""
-    base_json = sc.base.model_dump_json()
-    return [Job(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days)
-            for k in range(sc.replications) for arm, cfg in sc.arms.items()]
+    """Every run of a scenario: each arm warms up on the base market (of replication k's posterior draw,
+    when the scenario carries one)."""
+    jobs = []
+    for k in range(sc.replications):
+        base, arms = sc.replication(k)
+        base_json = base.model_dump_json()
+        jobs.extend(Job(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days) for arm, cfg in arms.items())
+    return jobs
 
 
 def run_scenario(sc: Scenario, workers: int | None = 1, progress: Callable[[ArmRun], None] | None = None,

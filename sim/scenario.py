@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config import ConfigError, SimConfig, _suggest, default_config, get_path, with_overrides
 from .graph import GraphFileError, load_edgelist
+from .posterior import PosteriorDraws, check
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
 
@@ -76,6 +77,8 @@ class ScenarioFile(BaseModel):
     seed: int = Field(0, ge=0, description="Base seed: replication k uses SeedSequence([seed, k]) in every arm")
     outputs: Outputs = Field(default_factory=Outputs)
     quick: Quick = Field(default_factory=Quick)
+    posterior: PosteriorDraws | None = Field(
+        None, description="Market parameters drawn from a calibration (sim calibrate): replication k runs on draw k")
 
 
 @dataclass
@@ -96,6 +99,18 @@ class Scenario:
     overrides: dict[str, Any] = field(default_factory=dict)
     quick: bool = False
     compare_to: dict[str, str] = field(default_factory=dict)
+    posterior: PosteriorDraws | None = None
+    base_overrides: dict[str, Any] = field(default_factory=dict)  # the file's base, as dotted paths
+    arm_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # each arm's, as dotted paths
+
+    def replication(self, k: int) -> tuple[SimConfig, dict[str, SimConfig]]:
+        """The warm-up market and each arm's market of replication k (on posterior draw k, if any)."""
+        if self.posterior is None:
+            return self.base, self.arms
+        fixed = set(self.overrides)
+        base = self.posterior.apply(self.base, k, fixed)
+        return base, {arm: self.posterior.apply(cfg, k, fixed | set(self.arm_overrides.get(arm, {})))
+                      for arm, cfg in self.arms.items()}
 
     def reference_of(self, arm: str) -> str | None:
         """The arm that ``arm`` is paired with (None for the reference itself)."""
@@ -293,10 +308,25 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
         if arm.population != base.population or arm.graph != base.graph:
             _check_resources(arm, p, lines, f"arms.{name}")
         arms[name] = arm
+    if sf.posterior is not None:
+        check_posterior(sf.posterior, base, p, lines)
     q = sf.question if isinstance(sf.question, dict) else {"en": sf.question}
+    template = default_config().model_dump(mode="python")
     return Scenario(path=p, name=sf.name or p.stem, question=dict(q), base=base, arms=arms, reference=reference,
                     replications=reps, days=sf.days, seed=sf.seed, lang=sf.outputs.lang, daily=sf.outputs.daily,
-                    overrides=dict(overrides or {}), quick=quick, compare_to=dict(sf.compare_to))
+                    overrides=dict(overrides or {}), quick=quick, compare_to=dict(sf.compare_to),
+                    posterior=sf.posterior, base_overrides=flatten(sf.base, template),
+                    arm_overrides={name: flatten(ov or {}, template) for name, ov in sf.arms.items()})
+
+
+def check_posterior(post: PosteriorDraws, base: SimConfig, file: Path, lines: dict[str, int]) -> None:
+    """Every posterior draw must make a valid market; the error names the path's line."""
+    try:
+        check(post, base)
+    except ConfigError as exc:
+        key = f"posterior.draws.{exc.path}"
+        raise UserError(file, exc.reason, key=key, line=_line_for(lines, key, "posterior.draws", "posterior")
+                        ) from None
 
 
 def quicken(cfg: SimConfig, agents: int) -> SimConfig:

@@ -76,7 +76,8 @@ def payload(exp: Experiment) -> dict[str, Any]:
     """What a worker needs besides the run specs (plain JSON types: safe to ship to any executor)."""
     return {"base": exp.base.model_dump_json(), "arms": exp.arms, "days": exp.days, "seed": exp.seed,
             "summary": list(exp.metrics.summary), "daily": list(exp.metrics.daily),
-            "brands": exp.metrics.brands, "kinds": _param_kinds(exp)}
+            "brands": exp.metrics.brands, "kinds": _param_kinds(exp),
+            "posterior": exp.posterior.model_dump(mode="json") if exp.posterior is not None else None}
 
 
 def _cast(v: Any, kind: str) -> Any:
@@ -92,11 +93,15 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     from .api import replication_seed
     from .api import run as run_model
     from .config import SimConfig, with_overrides
+    from .posterior import PosteriorDraws
     from .report import focal_kpis
     from .runner import ArmRun
 
     t0 = time.perf_counter()
     base = SimConfig.model_validate_json(pl["base"])
+    if pl.get("posterior"):  # a calibrated market: this replication's draw, under the swept parameters and arm
+        post = PosteriorDraws.model_validate(pl["posterior"])
+        base = post.apply(base, spec["replication"], set(spec["params"]) | set(pl["arms"][spec["arm"]]))
     warm = with_overrides(base, spec["params"])
     cfg = with_overrides(warm, pl["arms"][spec["arm"]])
     result = run_model(cfg, seed=replication_seed(pl["seed"], spec["replication"]), days=pl["days"],
