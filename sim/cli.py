@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import typer
@@ -30,18 +31,17 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .builtin import EXPERIMENT_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
 from .config import ConfigError
 from .graph import GraphFileError
-from .scenario import UserError
+from .scenario import FileWarning, UserError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Public vs private traffic simulation (公域 vs 私域流量).")
 console = Console(width=160)  # wide enough for tables when output is piped
 err_console = Console(stderr=True, width=160)
 
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIO_DIR = ROOT / "scenarios"
-SCHEMA_PATH = ROOT / "schema" / "scenario.schema.json"
+SCHEMA_PATH = SCHEMA_DIR / "scenario.schema.json"
 
 
 def _fail(exc: Exception) -> None:
@@ -49,17 +49,18 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def resolve_file(name: str, folder: Path = SCENARIO_DIR) -> Path:
-    """A file path, or the name of a built-in file in ``folder`` (the scenario ``baseline``)."""
-    p = Path(name)
-    if p.exists() or p.suffix in (".yaml", ".yml"):
-        return p
-    builtin = folder / f"{name}.yaml"
-    return builtin if builtin.exists() else p
+_default_showwarning = warnings.showwarning
 
 
-def builtin_scenarios() -> list[Path]:
-    return sorted(SCENARIO_DIR.glob("*.yaml"))
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001 - stdlib hook
+    """A FileWarning is one line like an error (file, key, line), without Python's source location."""
+    if issubclass(category, FileWarning):
+        err_console.print(f"[bold yellow]warning:[/] {message}", highlight=False, markup=True)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
+
+
+warnings.showwarning = _show_warning
 
 
 @app.command()
@@ -242,9 +243,6 @@ def bench(json_: bool = typer.Option(False, "--json", help="End with one line of
         raise typer.Exit(130) from None
     if json_:
         print(json.dumps(result, separators=(",", ":")))
-
-
-EXPERIMENT_DIR = ROOT / "experiments"
 
 
 @app.command()

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .builtin import SCENARIO_DIR
 from .config import SimConfig, with_overrides
 from .executor import Executor
 from .report import focal_brands, kpi_table, mean_ci
@@ -123,8 +124,6 @@ class FactResult:
 
 def _scenario(name: str, quick: bool, ov: Overrides = None) -> Scenario:
     """A built-in scenario on the validation seed, with ``ov`` (an ablation) applied to every arm."""
-    from .cli import SCENARIO_DIR
-
     sc = load_scenario(SCENARIO_DIR / f"{name}.yaml", quick=quick)
     sc.seed = VALIDATION_SEED
     if ov:

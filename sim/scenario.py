@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -47,6 +48,15 @@ class UserError(Exception):
             where += f":{line}"
         parts = [p for p in (where, key) if p]
         super().__init__(": ".join(parts + [message]))
+
+
+class FileWarning(UserWarning):
+    """Something a user rarely means (a unit cost at or above the price, a decision that also moves other
+    brands): reported on one line naming file, key and line, like :class:`UserError`, but not refused."""
+
+
+def warn_file(file: str | os.PathLike | None, message: str, key: str | None = None, line: int | None = None) -> None:
+    warnings.warn(FileWarning(str(UserError(file, message, key=key, line=line))), stacklevel=2)
 
 
 class Outputs(BaseModel):

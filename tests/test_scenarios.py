@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import SCENARIO_DIR
+from sim.builtin import SCENARIO_DIR
 from sim.report import focal_brands, kpi_table, summary_table
 from sim.runner import run_scenario
 from sim.scenario import load_scenario
