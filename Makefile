@@ -27,7 +27,8 @@ bench: $(VENV)/.installed
 	SIM_BENCH=full $(BIN)/python -m pytest -q benchmarks --benchmark-only
 
 schema: $(VENV)/.installed
-	$(BIN)/sim schema --out schema/scenario.schema.json
+	for k in scenario experiment explain calibration optimization; do \
+		$(BIN)/sim schema --kind $$k --out schema/$$k.schema.json; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -2,9 +2,9 @@
 
     sim run FILE [--out DIR] [--lang en|zh] [--set key.path=value ...] [--replications N]
                  [--workers N] [--quick]
-    sim check FILE        validate only
+    sim check FILE        validate a scenario, experiment, explainer, calibration or optimisation file
     sim list              built-in scenarios and their questions
-    sim schema            JSON Schema for scenario files (editor completion and validation)
+    sim schema [--kind K] JSON Schema of a kind of file (editor completion and validation)
     sim demo              the baseline scenario (what ``make demo`` runs)
     sim sweep FILE [--out DIR] [--workers N | --scheduler tcp://HOST:PORT] [--resume/--no-resume]
                    [--max-runs N] [--quick]      a parameter sweep (resumable)
@@ -28,13 +28,15 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .builtin import EXPERIMENT_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
+from .builtin import EXPERIMENT_DIR, SCENARIO_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
 from .config import ConfigError
 from .graph import GraphFileError
 from .scenario import FileWarning, UserError
+from .schemas import KINDS, scenario_schema  # noqa: F401 - scenario_schema: sim.cli.scenario_schema stays importable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Public vs private traffic simulation (公域 vs 私域流量).")
@@ -45,7 +47,8 @@ SCHEMA_PATH = SCHEMA_DIR / "scenario.schema.json"
 
 
 def _fail(exc: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+    # one line however long (no wrapping), and the user's text is never read as markup
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -55,7 +58,7 @@ _default_showwarning = warnings.showwarning
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001 - stdlib hook
     """A FileWarning is one line like an error (file, key, line), without Python's source location."""
     if issubclass(category, FileWarning):
-        err_console.print(f"[bold yellow]warning:[/] {message}", highlight=False, markup=True)
+        err_console.print(f"[bold yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
     else:
         _default_showwarning(message, category, filename, lineno, file, line)
 
@@ -103,18 +106,23 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
 
 
 @app.command()
-def check(file: str = typer.Argument(..., help="Scenario file, or the name of a built-in scenario"),
-          set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value")) -> None:
-    """Validate a scenario file without running it."""
-    from .scenario import load_scenario, parse_set
+def check(file: str = typer.Argument(..., help="A scenario, experiment, explainer, calibration or optimisation file "
+                                     "(or the name of a built-in one)"),
+          set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value (scenario files)")
+          ) -> None:
+    """Validate a file of any kind without running it (the kind is told from its keys)."""
+    from .scenario import parse_set
+    from .schemas import check_file
 
+    path = resolve_file(file)
+    for folder in (EXPERIMENT_DIR, SCENARIO_DIR / "explain"):  # a built-in experiment or explainer by name
+        path = path if path.exists() else resolve_file(file, folder)
     try:
-        sc = load_scenario(resolve_file(file), overrides=parse_set(set_))
+        _, line = check_file(path, parse_set(set_))
     except (UserError, ConfigError, GraphFileError) as exc:
+        # one line however long (no wrapping), and the user's text is never read as markup
         _fail(exc)
-        return
-    console.print(f"{sc.path}: ok — {len(sc.arms)} arms ({', '.join(sc.arms)}), reference {sc.reference}, "
-                  f"{sc.replications} replications × {sc.days} days, {sc.base.population.agents:,} consumers")
+    console.print(line, markup=False, soft_wrap=True)
 
 
 @app.command("list")
@@ -135,49 +143,20 @@ def list_() -> None:
 
 
 @app.command()
-def schema(out: Path | None = typer.Option(None, help="Write to this file (default: print)")) -> None:
-    """JSON Schema of scenario files, for editors (VS Code YAML) to complete and validate."""
-    text = json.dumps(scenario_schema(), indent=2, ensure_ascii=False)
+def schema(kind: str = typer.Option("scenario", help=f"Kind of file: {', '.join(KINDS)}"),
+           out: Path | None = typer.Option(None, help="Write to this file (default: print)")) -> None:
+    """JSON Schema of a kind of file, for editors (VS Code YAML) to complete and validate."""
+    from .schemas import schema as schema_of
+
+    if kind not in KINDS:
+        _fail(UserError(None, f"unknown kind {kind!r} (one of {', '.join(KINDS)})", key="--kind"))
+    text = json.dumps(schema_of(kind), indent=2, ensure_ascii=False)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text + "\n", encoding="utf-8")
         console.print(f"Schema: {out}")
     else:
         sys.stdout.write(text + "\n")
-
-
-def scenario_schema() -> dict:
-    """The scenario file's schema; ``base`` and arms accept the configuration tree (nested or dotted keys)."""
-    from .config import SimConfig
-    from .scenario import ScenarioFile
-
-    top = ScenarioFile.model_json_schema()
-    cfg = SimConfig.model_json_schema()
-    defs = dict(top.pop("$defs", {}))
-    defs.update(cfg.pop("$defs", {}))
-
-    def partial(node: object) -> None:
-        if isinstance(node, dict):
-            node.pop("required", None)
-            for v in node.values():
-                partial(v)
-        elif isinstance(node, list):
-            for v in node:
-                partial(v)
-
-    partial(defs)
-    partial(cfg)
-    cfg["title"] = "Overrides of the market configuration"
-    cfg["patternProperties"] = {r"^[A-Za-z_]+(\.[A-Za-z0-9_]+)+$": {"description": "a dotted configuration path"}}
-    defs["MarketOverrides"] = cfg
-    top["properties"]["base"] = {"$ref": "#/$defs/MarketOverrides"}
-    top["properties"]["arms"] = {"type": "object", "minProperties": 1,
-                                 "additionalProperties": {"anyOf": [{"$ref": "#/$defs/MarketOverrides"},
-                                                                    {"type": "null"}]}}
-    top["$defs"] = defs
-    top["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    top["title"] = "traffic-sim scenario"
-    return top
 
 
 @app.command()
@@ -380,5 +359,7 @@ def version() -> None:
     console.print(__version__)
 
 
-if __name__ == "__main__":
-    app()
+if __name__ == "__main__":  # python -m sim.cli: run the app of the imported module, where every command is
+    from sim.cli import app as imported_app
+
+    imported_app()

@@ -21,9 +21,12 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-from typing import Any, Literal, get_args, get_origin
+import re
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "ConfigError",
@@ -57,10 +60,94 @@ def P(default: Any, desc: str, unit: str = "", *, source: str = "", ui: tuple[fl
     return Field(default, description=desc, json_schema_extra=extra, **kw)
 
 
-class _Node(BaseModel):
-    """Base of every config node: unknown keys are errors, NaN and inf are rejected."""
+def _takes_number(annotation: Any) -> bool:
+    """Whether a field of this type reads numbers and not true/false."""
+    if get_origin(annotation) is Annotated:
+        return _takes_number(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = get_args(annotation)
+        return any(_takes_number(a) for a in args) and bool not in args and Any not in args
+    return annotation in (int, float)
+
+
+def bool_for_number(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` holds true/false where ``annotation`` takes a number.
+
+    pydantic reads true as 1 and false as 0 even in a number field (``tolerance_mean: true`` would run
+    with 1.0): a silent reinterpretation of what is almost always a misplaced value.
+    """
+    if isinstance(value, bool):
+        return _takes_number(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is Annotated:
+        return bool_for_number(args[0], value)
+    if origin in (Union, types.UnionType):
+        return any(bool_for_number(a, value) for a in args)
+    if isinstance(value, list | tuple) and origin in (list, tuple) and args:
+        items = [a for a in args if a is not Ellipsis]
+        per_item = items if origin is tuple and len(items) == len(value) else [items[0]] * len(value)
+        return any(bool_for_number(a, v) for a, v in zip(per_item, value, strict=False))
+    if isinstance(value, dict) and origin is dict and len(args) == 2:
+        return any(bool_for_number(args[1], v) for v in value.values())
+    if isinstance(value, dict) and isinstance(annotation, type) and issubclass(annotation, BaseModel) \
+            and not issubclass(annotation, NoBoolNumbers):  # (a NoBoolNumbers model checks itself)
+        fields = annotation.model_fields
+        return any(bool_for_number(fields[k].annotation, v) for k, v in value.items() if k in fields)
+    return False
+
+
+BOOL_NOT_NUMBER = "bool_not_number"
+
+
+def error_loc(err: dict[str, Any]) -> tuple[Any, ...]:
+    """A pydantic error's location, down to the field for a true/false given for a number."""
+    loc = tuple(err["loc"])
+    return loc + (err["ctx"]["field"],) if err["type"] == BOOL_NOT_NUMBER else loc
+
+
+def _mentions_number(annotation: Any) -> bool:
+    """Whether a bool could hide anywhere in a value of this type (a number, or a container of numbers)."""
+    if _takes_number(annotation):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return not issubclass(annotation, NoBoolNumbers)
+    return any(_mentions_number(a) for a in get_args(annotation) if a is not Ellipsis and not isinstance(a, str))
+
+
+class NoBoolNumbers(BaseModel):
+    """A model whose number fields refuse true/false (see :func:`bool_for_number`)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_numbers(cls, data: Any) -> Any:
+        # one pass over the input per node, over the fields that hold numbers (a validator per field made
+        # validating the whole tree ten times slower)
+        if isinstance(data, dict):
+            numeric = cls.__dict__.get("_numeric_fields")
+            if numeric is None:  # field -> (its type, whether it is a plain number), cached per class
+                numeric = {k: (f.annotation, _takes_number(f.annotation)) for k, f in cls.model_fields.items()
+                           if _mentions_number(f.annotation)}
+                cls._numeric_fields = numeric  # type: ignore[attr-defined]
+            for k, (ann, plain) in numeric.items():
+                v = data.get(k)
+                if (v.__class__ is bool and plain) or (isinstance(v, list | tuple | dict) and bool_for_number(ann, v)):
+                    # (a custom error type, so that the error's location can name the field, not its node)
+                    raise PydanticCustomError(BOOL_NOT_NUMBER, "a number is needed here, not true/false",
+                                              {"field": k})
+        return data
+
+
+class _Node(NoBoolNumbers):
+    """Base of every config node: unknown keys are errors, NaN and inf and true/false for numbers are rejected."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+
+# Bounds on money and head counts: far beyond any real order, day or market, and far enough from float
+# overflow that a slip (a price of 1e308) is an error and not an inf in the ledger.
+MONEY_MAX = 1e9  # RMB: an order, a day's budget or cost, a coupon
+CASH_MAX = 1e12  # RMB: a brand's cash
+PEOPLE_MAX = 1e12  # people: caps and capacities
 
 
 # --------------------------------------------------------------------------- population
@@ -73,7 +160,7 @@ class PopulationConfig(_Node):
         "People each simulated consumer stands for (super-individual convention, cf. "
         "Covasim pop_scale); reported counts and money are multiplied by it",
         "people/agent",
-        gt=0,
+        ge=1e-6,  # (1/scale sizes groups: a subnormal scale made it infinite)
         le=1e6,
     )
     agent_views_max: int = P(
@@ -146,8 +233,23 @@ class HolidayConfig(_Node):
     @field_validator("month_day")
     @classmethod
     def _check_md(cls, v: str | None) -> str | None:
+        # strictly MM-DD: fromisoformat alone takes ISO week dates (W01-1), which the calendar cannot place,
+        # and 02-29 is not a date in most years
         if v is not None:
-            dt.date.fromisoformat(f"2024-{v}")
+            if not re.fullmatch(r"\d\d-\d\d", v):
+                raise ValueError(f"month_day must be MM-DD (e.g. 11-11), got {v!r}")
+            try:
+                dt.date.fromisoformat(f"2023-{v}")
+            except ValueError:
+                raise ValueError(f"month_day {v} is not a date of every year") from None
+        return v
+
+    @field_validator("dates", mode="before")
+    @classmethod
+    def _dates_as_text(cls, v: Any) -> Any:
+        # an unquoted YAML date (2025-01-29) arrives as a date: the same day the user meant
+        if isinstance(v, list):
+            return [d.isoformat() if isinstance(d, dt.date) and not isinstance(d, dt.datetime) else d for d in v]
         return v
 
     @field_validator("dates")
@@ -156,6 +258,12 @@ class HolidayConfig(_Node):
         for d in v:
             dt.date.fromisoformat(d)
         return v
+
+    @model_validator(mode="after")
+    def _has_a_date(self) -> HolidayConfig:
+        if self.month_day is None and not self.dates:
+            raise ValueError("a holiday needs month_day or dates (without either it never happens)")
+        return self
 
 
 def _default_holidays() -> list[HolidayConfig]:
@@ -170,8 +278,17 @@ def _default_holidays() -> list[HolidayConfig]:
 
 
 class CalendarConfig(_Node):
-    start_date: dt.date = P(dt.date(2025, 1, 1), "Date of reported day 1", "date", source="MODEL_BRIEF §9")
+    start_date: dt.date = P(dt.date(2025, 1, 1), "Date of reported day 1 (1900-01-01 to 2200-12-31)", "date",
+                            source="MODEL_BRIEF §9")
     holidays: list[HolidayConfig] = Field(default_factory=_default_holidays, description="Holiday calendar")
+
+    @field_validator("start_date")
+    @classmethod
+    def _plausible_date(cls, v: dt.date) -> dt.date:
+        # bounded so that warm-up (up to 10 years before) and the run (up to 100 years after) stay real dates
+        if not dt.date(1900, 1, 1) <= v <= dt.date(2200, 12, 31):
+            raise ValueError(f"start_date must be between 1900-01-01 and 2200-12-31, got {v}")
+        return v
 
 
 # --------------------------------------------------------------------------- categories
@@ -180,10 +297,11 @@ class CalendarConfig(_Node):
 class CategoryConfig(_Node):
     name: str = P("snacks", "Category name", "")
     purchase_interval_days: float = P(
-        14.0, "Mean days between purchase occasions of a consumer who buys the category", "days", gt=0, le=10_000
+        14.0, "Mean days between purchase occasions of a consumer who buys the category", "days", ge=0.01, le=10_000
     )
     need_share: float = P(0.8, "Share of consumers who buy the category at all", "1", ge=0, le=1)
-    reference_price: float = P(50.0, "Typical price in the category (price utility is log price / this)", "RMB", gt=0)
+    reference_price: float = P(50.0, "Typical price in the category (price utility is log price / this)", "RMB",
+                               ge=0.01, le=MONEY_MAX)
     outside_utility: float = P(
         0.0, "Utility of the outside option on an occasion: buying an unmodelled brand, or nothing (logit)", "utils",
         ge=-100, le=100,
@@ -208,7 +326,7 @@ class PlatformConfig(_Node):
                            ui=(0, 100, 1))
     frequency_cap: float = P(
         2.0, "Impressions of one advertiser a platform shows one user per day (limits a bidder's demand)",
-        "impressions/user/day", gt=0, le=1000,
+        "impressions/user/day", ge=0.001, le=1000,
     )
     invalid_traffic_share: float = P(
         0.319, "Share of sold impressions that are invalid (bots, fraud): paid, never seen",
@@ -231,7 +349,8 @@ class PlatformConfig(_Node):
         1.0, "Organic reach of platform-hosted follower pools on reported day 1", "1", ge=0, le=1, source="S14"
     )
     hosted_reach_end: float = P(1.0, "Organic reach of hosted pools at the end of the throttle", "1", ge=0, le=1)
-    hosted_throttle_days: int = P(365, "Days over which hosted reach moves from start to end", "days", ge=1)
+    hosted_throttle_days: int = P(365, "Days over which hosted reach moves from start to end", "days", ge=1,
+                                  le=36_500)
 
 
 # ---------------------------------------------------------------------------------- ads
@@ -242,8 +361,8 @@ class AdsConfig(_Node):
         0.6, "Geometric ad-stock carry-over theta: x*_t = x_t + theta x*_{t-1}", "1/day", ge=0, lt=1,
         source="MODEL_BRIEF §5 (0.5-0.8); Robyn/Meridian adstock",
     )
-    hill_half: float = P(2.0, "Hill half-saturation ad stock K", "impressions", gt=0, le=1000)
-    hill_shape: float = P(1.5, "Hill shape alpha", "1", gt=0, le=10)
+    hill_half: float = P(2.0, "Hill half-saturation ad stock K", "impressions", ge=1e-6, le=1000)
+    hill_shape: float = P(1.5, "Hill shape alpha", "1", ge=0.01, le=10)
     ctr: float = P(
         0.015, "Click-through probability of an attended, valid impression", "1/impression", ge=0, le=1,
         source="online CTR 0.5-2% (MODEL_BRIEF §9 F2)",
@@ -265,7 +384,8 @@ class AdsConfig(_Node):
         ge=0, le=1, source="CTR 1.5% x ~15% of clicks ordering",
     )
     bid_prior_impressions: float = P(
-        20_000, "Weight of that prior, in impressions (people)", "impressions", ge=0,
+        # at least one: the bid divides by (valid impressions + this), which is 0 before any impression
+        20_000, "Weight of that prior, in impressions (people)", "impressions", ge=1, le=PEOPLE_MAX,
     )
     bid_window_days: int = P(30, "Trailing window of the conversion rate used in bids", "days", ge=1, le=365)
     bid_pacing_rate: float = P(
@@ -317,8 +437,9 @@ class ChoiceConfig(_Node):
 
 
 class OperatingMode(_Node):
-    capacity: float = P(3000, "Members one operator can serve", "people/operator", gt=0)
-    wage_per_day: float = P(300.0, "Operator cost per day, paid whether or not members buy", "RMB/day", ge=0)
+    capacity: float = P(3000, "Members one operator can serve", "people/operator", ge=1, le=PEOPLE_MAX)
+    wage_per_day: float = P(300.0, "Operator cost per day, paid whether or not members buy", "RMB/day", ge=0,
+                            le=MONEY_MAX)
     content_value: float = P(0.04, "Trust gained per content message read", "1/message", ge=0, le=1)
     tier_up: float = P(0.03, "Chance a content message read moves a member up one tier", "1/message", ge=0, le=1)
     message_response: float = P(
@@ -402,21 +523,34 @@ class WomConfig(_Node):
 
 class AllianceConfig(_Node):
     name: str = P("alliance", "Alliance name", "")
-    members: list[int] = P([], "Indices of the member brands", "brand ids")
+    members: list[Annotated[int, Field(ge=0)]] = P([], "Indices of the member brands (distinct)", "brand ids")
     offers_per_day: float = P(0.2, "Partner offers each member pushes to its own pool per day", "messages/day",
                               ge=0, le=10)
     fee_per_offer: float = P(0.05, "Fee the offering brand pays the carrying brand per offer delivered",
                              "RMB/message", ge=0, le=1000)
     trust_transfer: float = P(0.3, "Share of trust in the carrier passed to the partner on a read offer", "1",
                               ge=0, le=1, source="S12")
-    coupon_value: float = P(5.0, "Coupon in a partner offer", "RMB", ge=0)
+    coupon_value: float = P(5.0, "Coupon in a partner offer", "RMB", ge=0, le=MONEY_MAX)
     novelty: float = P(0.2, "Group activity gained per partner offer read per member when categories differ",
                        "1", ge=0, le=10, source="S12: keeps groups alive")
+
+    @field_validator("members", mode="before")
+    @classmethod
+    def _no_negative(cls, v: Any) -> Any:
+        # said before the generic bound, in words: Python's negative indexing made [0, -5] brand 15
+        if isinstance(v, list):
+            for m in v:
+                if isinstance(m, int) and not isinstance(m, bool) and m < 0:
+                    raise ValueError(f"brand index {m} must be 0 or more (members are brand indices)")
+        return v
 
     @field_validator("members")
     @classmethod
     def _two_members(cls, v: list[int]) -> list[int]:
-        if len(v) and len(set(v)) < 2:
+        twice = sorted({m for m in v if v.count(m) > 1})
+        if twice:  # [0, 0, 3] is a mistake, not a two-member alliance
+            raise ValueError(f"brand {twice[0]} is listed more than once (members must be distinct)")
+        if len(v) == 1:
             raise ValueError("an alliance needs at least two distinct brands")
         return v
 
@@ -431,7 +565,8 @@ class AllianceSettings(_Node):
 
 
 class StrategyConfig(_Node):
-    marketing_budget_per_day: float = P(300.0, "Daily marketing budget (ads + private operations)", "RMB/day", ge=0)
+    marketing_budget_per_day: float = P(300.0, "Daily marketing budget (ads + private operations)", "RMB/day", ge=0,
+                                        le=MONEY_MAX)
     private_share: float = P(0.0, "Share of the marketing budget for private operations", "1", ge=0, le=1)
     budget_revenue_share: float | None = P(
         None, "If set, the daily marketing budget is this share of the brand's mean daily revenue over the last "
@@ -445,15 +580,18 @@ class StrategyConfig(_Node):
     mode: str = P("assistant", "Operating mode (a key of private.modes)", "")
     pool_location: Literal["owned", "hosted"] = P("owned", "Owned channel (WeChat) or platform-hosted followers", "",
                                                   source="S14")
-    max_members: float | None = P(None, "Cap on pool members (people); none = operators' capacity", "people", ge=0)
+    max_members: float | None = P(None, "Cap on pool members (people); none = operators' capacity", "people", ge=0,
+                                  le=PEOPLE_MAX)
     push_per_day: float = P(0.5, "Messages pushed to each member per day", "messages/day", ge=0, le=50,
                             ui=(0, 5, 0.1))
     content_share: float = P(0.8, "Share of pushes that are content rather than coupons", "1", ge=0, le=1,
                              ui=(0, 1, 0.05))
-    coupon_value: float = P(5.0, "Coupon value in a coupon message", "RMB", ge=0)
-    content_cost_per_message: float = P(200.0, "Cost of producing one day's content push", "RMB/push", ge=0)
+    coupon_value: float = P(5.0, "Coupon value in a coupon message", "RMB", ge=0, le=MONEY_MAX)
+    content_cost_per_message: float = P(200.0, "Cost of producing one day's content push", "RMB/push", ge=0,
+                                        le=MONEY_MAX)
     join_incentive: float = P(5.0, "Red packet offered to a buyer for joining", "RMB", ge=0, le=1000)
-    referral_reward: float = P(0.0, "Reward paid to a new customer who came by word of mouth", "RMB", ge=0)
+    referral_reward: float = P(0.0, "Reward paid to a new customer who came by word of mouth", "RMB", ge=0,
+                               le=MONEY_MAX)
     staffing: Literal["whole", "hours"] = P(
         "whole", "How operators are paid: whole = at least one full-time operator, in whole operators; "
         "hours = staff-hours bought with the private budget (fractional; none when it is zero)", "")
@@ -463,7 +601,7 @@ class StrategyConfig(_Node):
     adaptive_min_share: float = P(0.05, "Lowest private_share the adaptive rule goes to (a small pool kept to measure "
                                   "private returns)", "1", ge=0, le=1)
     adaptive_full_share: float = P(0.9, "Members / capacity at which the adaptive rule counts a pool as full", "1",
-                                   gt=0, le=1)
+                                   ge=0.01, le=1)
 
 
 def _s(**kw: Any) -> StrategyConfig:
@@ -493,19 +631,21 @@ def _default_strategies() -> dict[str, StrategyConfig]:
 class BrandConfig(_Node):
     name: str = P("brand", "Brand name", "")
     category: int = P(0, "Index of the brand's category", "", ge=0)
-    price: float = P(50.0, "List price of one order", "RMB", gt=0)
-    unit_cost: float = P(25.0, "Cost of goods of one order", "RMB", ge=0)
-    quality: float = P(1.0, "Product quality (enters choice and the ad/organic ranking)", "1", gt=0, le=10)
-    initial_cash: float = P(200_000.0, "Cash at the start of warm-up", "RMB")
-    entry_day: int = P(-10_000, "Reported day on which the brand enters (<= 0: present from the start)", "day")
+    price: float = P(50.0, "List price of one order", "RMB", ge=0.01, le=MONEY_MAX)
+    unit_cost: float = P(25.0, "Cost of goods of one order", "RMB", ge=0, le=MONEY_MAX)
+    quality: float = P(1.0, "Product quality (enters choice and the ad/organic ranking)", "1", ge=0.01, le=10)
+    initial_cash: float = P(200_000.0, "Cash at the start of warm-up", "RMB", ge=-CASH_MAX, le=CASH_MAX)
+    entry_day: int = P(-10_000, "Reported day on which the brand enters (<= 0: present from the start)", "day",
+                       ge=-36_500, le=36_500)
     strategy: str = P("public_only", "Strategy (a key of strategies)", "")
     platform: int = P(0, "Index of the platform the brand sells and advertises on", "", ge=0)
     budget_per_day: float | None = P(
         None, "The brand's daily marketing budget (ads + private operations); none = the strategy's", "RMB/day", ge=0,
+        le=MONEY_MAX,
     )
     fixed_cost_per_day: float = P(
         0.0, "Overheads paid every day the brand is alive (rent, staff), whatever it sells", "RMB/day", ge=0,
-        source="F10: with equal overheads, brands that win too few orders run out of cash",
+        le=MONEY_MAX, source="F10: with equal overheads, brands that win too few orders run out of cash",
     )
 
 
@@ -517,7 +657,7 @@ class MarketConfig(_Node):
     )
     entrants: int = P(0, "Extra brands entering during the reported run, cloned round-robin from brands", "brands",
                       ge=0, le=10_000)
-    entrants_until_day: int = P(365, "Entrants arrive evenly up to this reported day", "day", ge=1)
+    entrants_until_day: int = P(365, "Entrants arrive evenly up to this reported day", "day", ge=1, le=36_500)
 
 
 class RunConfig(_Node):
@@ -568,9 +708,11 @@ class SimConfig(_Node):
             raise ValueError("brands: at least one brand is needed")
         for i, b in enumerate(self.brands):
             if b.category >= len(self.categories):
-                raise ValueError(f"brands.{i}.category: {b.category} but only {len(self.categories)} categories")
+                raise ValueError(f"brands.{i}.category: category {b.category} does not exist"
+                                 f"{_index_range(len(self.categories), 'categories')}")
             if b.platform >= len(self.platforms):
-                raise ValueError(f"brands.{i}.platform: {b.platform} but only {len(self.platforms)} platforms")
+                raise ValueError(f"brands.{i}.platform: platform {b.platform} does not exist"
+                                 f"{_index_range(len(self.platforms), 'platforms')}")
             if b.strategy not in self.strategies:
                 raise ValueError(f"brands.{i}.strategy: unknown strategy {b.strategy!r}"
                                  f"{_suggest(b.strategy, list(self.strategies))}")
@@ -579,12 +721,20 @@ class SimConfig(_Node):
                 raise ValueError(f"strategies.{name}.mode: unknown mode {s.mode!r}"
                                  f"{_suggest(s.mode, list(self.private.modes))}")
         if self.market.focal_brand >= len(self.brands):
-            raise ValueError(f"market.focal_brand: {self.market.focal_brand} but only {len(self.brands)} brands")
+            raise ValueError(f"market.focal_brand: brand {self.market.focal_brand} does not exist"
+                             f"{_index_range(len(self.brands), 'brands')}")
         for j, a in enumerate(self.alliances.groups):
-            for m in a.members:
+            for k, m in enumerate(a.members):
                 if m >= len(self.brands):
-                    raise ValueError(f"alliances.groups.{j}.members: brand {m} does not exist")
+                    raise ValueError(f"alliances.groups.{j}.members.{k}: brand {m} does not exist"
+                                     f"{_index_range(len(self.brands), 'brands')}")
         return self
+
+
+def _index_range(n: int, what: str) -> str:
+    """What a reference may be: ``what`` is the plural (categories, platforms, brands)."""
+    one = {"categories": "category", "platforms": "platform", "brands": "brand"}[what]
+    return f" (the market has {what} 0 to {n - 1})" if n > 1 else f" (the market has only {one} 0)"
 
 
 # --------------------------------------------------------------------------- defaults
@@ -653,7 +803,7 @@ def validate_config(data: dict[str, Any]) -> SimConfig:
         return SimConfig.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        path = _loc_to_path(err["loc"])
+        path = _loc_to_path(error_loc(err))
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             parent = _resolve_node(SimConfig, err["loc"][:-1], data)
@@ -696,12 +846,20 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+def _index(part: str) -> int | None:
+    """A list index written in a dotted path: ASCII digits only (no sign: -1 would count from the end)."""
+    return int(part) if part.isascii() and part.isdigit() else None
+
+
 def get_path(cfg: SimConfig | dict[str, Any], path: str) -> Any:
-    """The value at a dotted path (``brands.0.price``)."""
+    """The value at a dotted path (``brands.0.price``); IndexError for a negative or missing index."""
     cur: Any = cfg.model_dump(mode="python") if isinstance(cfg, BaseModel) else cfg
     for part in path.split("."):
         if isinstance(cur, list):
-            cur = cur[int(part)]
+            idx = _index(part)
+            if idx is None:
+                raise IndexError(f"{path}: {part!r} is not an index (0 or more)")
+            cur = cur[idx]
         else:
             cur = cur[part]
     return cur
@@ -738,10 +896,13 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
         last = i == len(parts) - 1
         where = ".".join(walked) or "the configuration"
         if isinstance(cur, list):
-            if not part.lstrip("-").isdigit():
+            idx = _index(part)
+            if idx is None and part.startswith("-") and part[1:].isascii() and part[1:].isdigit():
+                # Python would count from the end: brands.-1 is the last brand, not a mistake caught
+                raise ConfigError(path, f"an index must be 0 or more, got {part} ({where} is a list)")
+            if idx is None:
                 raise ConfigError(path, f"{where} is a list: use an index, not {part!r}")
-            idx = int(part)
-            if not -len(cur) <= idx < len(cur):
+            if idx >= len(cur):
                 raise ConfigError(path, f"index {idx} out of range ({len(cur)} items in {where})")
             if last:
                 cur[idx] = value

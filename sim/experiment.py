@@ -36,9 +36,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
-from .config import ConfigError, SimConfig, _suggest, default_config, get_path, with_overrides
+from .config import ConfigError, NoBoolNumbers, SimConfig, _suggest, default_config, get_path, with_overrides
+from .economics import warn_economics
 from .metrics import SUMMARY_METRICS
 from .posterior import PosteriorDraws
 from .report import KPIS
@@ -55,7 +56,7 @@ from .scenario import (
 )
 
 
-class Parameter(BaseModel):
+class Parameter(NoBoolNumbers):
     """One swept parameter: a list of values, or a range [low, high] (linear or log scale)."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -70,6 +71,11 @@ class Parameter(BaseModel):
             raise ValueError("give either values or range")
         if self.values is not None and not self.values:
             raise ValueError("values: at least one value is needed")
+        if self.values is not None:  # a repeated value would run the same design points twice
+            seen = [json.dumps(v, sort_keys=True, default=str) for v in self.values]
+            for v, k in zip(self.values, seen, strict=True):
+                if seen.count(k) > 1:
+                    raise ValueError(f"values: {v!r} is given more than once (values must be distinct)")
         if self.range is not None:
             lo, hi = self.range
             if not lo < hi:
@@ -79,7 +85,7 @@ class Parameter(BaseModel):
         return self
 
 
-class Design(BaseModel):
+class Design(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid")
     method: Literal["grid", "lhs", "sobol", "morris"] = Field("grid", description="Sampling design")
     levels: int = Field(3, ge=2, le=1000, description="grid: points per range; morris: grid levels")
@@ -89,7 +95,7 @@ class Design(BaseModel):
     seed: int = Field(0, ge=0, description="Seed of the sampler (design points), separate from the runs' seed")
 
 
-class Metrics(BaseModel):
+class Metrics(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid")
     summary: list[str] = Field(default_factory=lambda: ["profit", "cac_public", "pool_members"],
                                description="Run summaries kept (per kept brand)")
@@ -97,7 +103,7 @@ class Metrics(BaseModel):
     brands: Literal["focal", "all"] = Field("focal", description="Keep the focal brand's rows, or every brand's")
 
 
-class Analysis(BaseModel):
+class Analysis(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid")
     heatmap: list[str] | None = Field(None, description="Two parameters for the heatmap (default: the first two)")
     frontier: list[str] | None = Field(
@@ -105,7 +111,7 @@ class Analysis(BaseModel):
     metric: str = Field("profit", description="Metric of the heatmap and the frontier")
 
 
-class QuickExperiment(BaseModel):
+class QuickExperiment(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid")
     agents: int = Field(1000, ge=50, description="Simulated consumers under --quick (scale rises to match)")
     replications: int = Field(2, ge=1, description="Replications under --quick")
@@ -113,7 +119,7 @@ class QuickExperiment(BaseModel):
     levels: int = Field(2, ge=2, description="Grid levels per range under --quick")
 
 
-class ExperimentFile(BaseModel):
+class ExperimentFile(NoBoolNumbers):
     """The top level of an experiment file."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -265,10 +271,11 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
     else:
         start, posterior = default_config(), None
     base = _apply(start, ef.base, p, lines, "base")
+    warn_economics(base, p, lines, "base", flatten(ef.base, start.model_dump(mode="python")))
     if posterior is not None:  # what the experiment's own base sets wins over the fitted market
         posterior = posterior.without(flatten(ef.base, start.model_dump(mode="python")))
     if quick:
-        base = quicken(base, ef.quick.agents)
+        base = quicken(base, ef.quick.agents, p, lines)
     _check_resources(base, p, lines, "base")
     arms = {name: dict(ov or {}) for name, ov in ef.arms.items()} or {"base": {}}
     design = ef.design.model_copy()
@@ -278,6 +285,7 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
         design.samples = min(design.samples, ef.quick.samples)
         design.levels = min(design.levels, ef.quick.levels) if design.method == "grid" else design.levels
     _check_design(p, lines, design, ef.parameters)
+    _check_size(p, lines, design, ef.parameters)
     _check_metrics(p, lines, ef.metrics, ef.analysis, arms)
     if ef.analysis.heatmap is not None:
         if len(ef.analysis.heatmap) != 2:
@@ -294,15 +302,20 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
               for u in unit]
     # every parameter value and every arm must make a valid configuration: checked before any run
     for k, s in ef.parameters.items():
+        warned = False
         for v in (s.values if s.values is not None else [scale_point(s, 0.0, ints[k]), scale_point(s, 1.0, ints[k])]):
             try:
-                with_overrides(base, {k: v})
+                cfg = with_overrides(base, {k: v})
             except ConfigError as exc:
                 raise UserError(p, f"{exc.reason} (value {v!r})", key=f"parameters.{k}",
                                 line=_line_for(lines, f"parameters.{k}")) from None
+            if not warned:  # once per parameter, at its first value that warns
+                warned = bool(warn_economics(cfg, p, lines, "parameters", {k: v}, key=f"parameters.{k}",
+                                             note=f" (value {v!r})"))
     for name, ov in arms.items():
-        _apply(base, ov, p, lines, f"arms.{name}")  # validates, naming the arm's line on error
+        arm = _apply(base, ov, p, lines, f"arms.{name}")  # validates, naming the arm's line on error
         arms[name] = flatten(ov, base.model_dump(mode="python"))
+        warn_economics(arm, p, lines, f"arms.{name}", arms[name])
     for name in arms:
         try:
             with_overrides(base, {**points[0], **arms[name]})
@@ -334,6 +347,25 @@ def _check_design(p: Path, lines: dict[str, int], design: Design, parameters: di
                         line=_line_for(lines, "design.samples", "design"))
 
 
+MAX_POINTS = 100_000
+
+
+def _check_size(p: Path, lines: dict[str, int], design: Design, parameters: dict[str, Parameter]) -> None:
+    """Refuse a design too large to draw (a grid of 1000 levels on five axes would never finish drawing)."""
+    D = len(parameters)
+    if design.method == "grid":
+        n = math.prod(len(s.values) if s.values is not None else design.levels for s in parameters.values())
+    elif design.method == "sobol":
+        n = design.samples * (2 * D + 2 if design.second_order else D + 2)
+    elif design.method == "morris":
+        n = design.samples * (D + 1)
+    else:
+        n = design.samples
+    if n > MAX_POINTS:
+        raise UserError(p, f"the design has {n:,} points; at most {MAX_POINTS:,} (fewer levels, samples or "
+                        "parameters)", key="design", line=_line_for(lines, "design", "parameters"))
+
+
 def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: Analysis,
                    arms: dict[str, Any]) -> None:
     from .metrics import BRAND_METRICS
@@ -348,8 +380,10 @@ def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: A
             raise UserError(p, f"unknown daily metric {m!r}{_suggest(m, list(BRAND_METRICS))}",
                             key=f"metrics.daily.{i}", line=_line_for(lines, f"metrics.daily.{i}", "metrics.daily"))
     if analysis.metric not in metrics.summary:
-        raise UserError(p, f"the analysis metric {analysis.metric!r} is not among metrics.summary",
-                        key="analysis.metric", line=_line_for(lines, "analysis.metric", "analysis"))
+        # named where the user wrote it: the analysis metric, or the summary that left out the default one
+        key = "analysis.metric" if "analysis.metric" in lines else "metrics.summary"
+        raise UserError(p, f"the analysis metric {analysis.metric!r} is not among metrics.summary", key=key,
+                        line=_line_for(lines, key, "analysis", "metrics"))
     if analysis.frontier is not None:
         for i, a in enumerate(analysis.frontier):
             if a not in arms:

@@ -31,21 +31,25 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline as po
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from .config import SimConfig, _suggest, default_config
+from .config import NoBoolNumbers, SimConfig, _suggest, default_config
+from .economics import warn_economics
 from .i18n import EXPLAIN_STRINGS as TEXT
 from .i18n import KNOB_LABELS
 from .model import KNOBS, apply_knobs
 from .report import CSS
-from .scenario import UserError, _apply, _line_for, quicken, read_yaml, validate_file
+from .scenario import UserError, _apply, _check_resources, _line_for, flatten, quicken, read_yaml, validate_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT / "scenarios" / "explain" / "competition.yaml"
 CHARTS = ("cac", "waste", "pools", "profit")
 COLORS = {"public": "#d62728", "private": "#1f77b4", "cpm": "#7f7f7f", "cac": "#d62728"}
 
-class ExplainFile(BaseModel):
+MAX_BRANDS = 1000  # n_brands above this is a typo, not a classroom market
+
+
+class ExplainFile(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     name: str | None = Field(None, description="Name of the page (default: the file name)")
     title: dict[Literal["en", "zh"], str] | str = Field("", description="Title shown on the page")
@@ -64,19 +68,33 @@ def load_explainer(path: str | os.PathLike, quick: bool = False) -> tuple[Explai
     if not 1 <= len(ef.knobs) <= 2:
         raise UserError(p, "give one or two knobs", key="knobs", line=_line_for(lines, "knobs"))
     base = _apply(default_config(), ef.base, p, lines, "base")
+    warn_economics(base, p, lines, "base", flatten(ef.base, default_config().model_dump(mode="python")))
     if quick:
-        base = quicken(base, ef.quick_agents)
+        base = quicken(base, ef.quick_agents, p, lines, "quick_agents")
+    _check_resources(base, p, lines, "base")
     for k, values in ef.knobs.items():
         where = dict(key=f"knobs.{k}", line=_line_for(lines, f"knobs.{k}"))
         if k not in KNOBS or k in ("n_consumers", "warmup_days"):
             raise UserError(p, f"unknown knob {k!r}{_suggest(k, list(KNOBS))}", **where)
         if not 1 <= len(values) <= 12:
             raise UserError(p, "give 1 to 12 values", **where)
-        for v in values:
+        seen = [json.dumps(v, sort_keys=True, default=str) for v in values]
+        for v, text in zip(values, seen, strict=True):
+            if seen.count(text) > 1:  # the slider would show the same run twice
+                raise UserError(p, f"{v!r} is given more than once (values must be distinct)", **where)
+            if k == "n_brands" and not (isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_BRANDS):
+                # apply_knobs takes int(v): 2.7 would silently be 2 brands and true 1 brand
+                raise UserError(p, f"n_brands must be a whole number from 1 to {MAX_BRANDS} (value {v!r})",
+                                **where)
             try:
                 apply_knobs(base, {k: v})
             except (ValueError, TypeError) as exc:
                 raise UserError(p, f"{str(exc).splitlines()[0]} (value {v!r})", **where) from None
+        if k == "n_brands":  # the largest market must fit in memory too
+            try:
+                _check_resources(apply_knobs(base, {k: max(values)}), p, lines, "base")
+            except UserError as exc:
+                raise UserError(p, f"with {max(values)} brands, {exc.message}", **where) from None
     settings = [dict(zip(ef.knobs, combo, strict=True)) for combo in itertools.product(*ef.knobs.values())]
     return ef, base, settings
 

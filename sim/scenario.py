@@ -30,11 +30,19 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .config import ConfigError, SimConfig, _suggest, default_config, get_path, with_overrides
+from .config import ConfigError, NoBoolNumbers, SimConfig, _suggest, default_config, error_loc, get_path, with_overrides
 from .graph import GraphFileError, load_edgelist
 from .posterior import PosteriorDraws, check
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
+
+
+def one_line(text: str) -> str:
+    """``text`` with every unprintable character escaped (a key or value from a file may hold a newline, a
+    carriage return or U+2028), so that a message stays one line and sends no control codes to a terminal."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class UserError(Exception):
@@ -47,7 +55,7 @@ class UserError(Exception):
         if line is not None:
             where += f":{line}"
         parts = [p for p in (where, key) if p]
-        super().__init__(": ".join(parts + [message]))
+        super().__init__(one_line(": ".join(parts + [message])))
 
 
 class FileWarning(UserWarning):
@@ -59,19 +67,19 @@ def warn_file(file: str | os.PathLike | None, message: str, key: str | None = No
     warnings.warn(FileWarning(str(UserError(file, message, key=key, line=line))), stacklevel=2)
 
 
-class Outputs(BaseModel):
+class Outputs(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid")
     daily: bool = Field(True, description="Write each run's daily series as Parquet")
     lang: Literal["en", "zh"] = Field("en", description="Report language")
 
 
-class Quick(BaseModel):
+class Quick(NoBoolNumbers):
     model_config = ConfigDict(extra="forbid")
     agents: int = Field(2000, ge=50, description="Simulated consumers under --quick (scale rises to match)")
     replications: int = Field(3, ge=2, description="Replications under --quick")
 
 
-class ScenarioFile(BaseModel):
+class ScenarioFile(NoBoolNumbers):
     """The top level of a scenario file."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -162,14 +170,48 @@ def _line_for(lines: dict[str, int], *candidates: str) -> int | None:
     return best[1] if best else None
 
 
+def _first_duplicate(node: yaml.Node, prefix: str = "") -> tuple[str, int, int] | None:
+    """(dotted key, its line, the line where it first appears) of the first key given twice in a mapping."""
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[tuple[str, str], int] = {}
+        for k, v in node.value:
+            if k.tag == "tag:yaml.org,2002:merge":  # `<<: *base` merges by design; later keys win there
+                continue
+            here = k.start_mark.line + 1
+            ident = (k.tag, str(k.value))
+            if ident in seen:
+                return f"{prefix}{k.value}", here, seen[ident]
+            seen[ident] = here
+            found = _first_duplicate(v, f"{prefix}{k.value}.")
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            found = _first_duplicate(v, f"{prefix}{i}.")
+            if found:
+                return found
+    return None
+
+
 def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
-    """Parse a YAML file safely; returns (data, key-path -> line)."""
+    """Parse a YAML file safely; returns (data, key-path -> line).
+
+    The file must be UTF-8 (a byte-order mark is allowed) and give each key once: YAML would keep the
+    last of two equal keys without a word.
+    """
     if not path.is_file():
         raise UserError(path, "file not found")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(path, f"cannot read the file ({exc.__class__.__name__})") from None
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise UserError(path, f"cannot read the file ({exc.strerror or exc.__class__.__name__})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(path, "the file is UTF-16 text: save it as UTF-8")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UserError(path, f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}): save it as UTF-8",
+                        line=raw[:exc.start].count(b"\n") + 1) from None
     try:
         data = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -179,7 +221,15 @@ def read_yaml(path: Path) -> tuple[Any, dict[str, int]]:
         if "constructor for the tag" in str(problem):
             problem = f"{problem} (only plain YAML is allowed: tags that build objects are refused)"
         raise UserError(path, f"malformed YAML: {problem}", line=mark.line + 1 if mark else None) from None
-    return data, (_lines(node) if node is not None else {})
+    except RecursionError:  # (a deeply nested file)
+        raise UserError(path, "malformed YAML: nested too deeply") from None
+    if node is None:
+        return data, {}
+    dup = _first_duplicate(node)
+    if dup:
+        raise UserError(path, f"the key is given twice (first on line {dup[2]}): give each key once", key=dup[0],
+                        line=dup[1])
+    return data, _lines(node)
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -197,7 +247,7 @@ def validate_file(model: type[M], data: Any, file: Path, lines: dict[str, int],
         return model.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc_t = tuple(str(x) for x in err["loc"] if x != "[key]")
+        loc_t = tuple(str(x) for x in error_loc(err) if x != "[key]")
         loc = ".".join(loc_t)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
@@ -301,7 +351,11 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
         if arm == other:
             raise UserError(p, "an arm cannot be compared with itself", key=f"compare_to.{arm}",
                             line=_line_for(lines, f"compare_to.{arm}"))
+    from .economics import warn_economics  # (here: it imports this module)
+
+    template = default_config().model_dump(mode="python")
     base = _resolve_graph_path(_apply(default_config(), sf.base, p, lines, "base"), p)
+    warn_economics(base, p, lines, "base", flatten(sf.base, template))
     if overrides:
         try:
             base = with_overrides(base, overrides)
@@ -309,19 +363,19 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
             raise UserError(None, exc.reason, key=f"--set {exc.path}") from None
     reps = replications if replications is not None else sf.replications
     if quick:
-        base = quicken(base, sf.quick.agents)
+        base = quicken(base, sf.quick.agents, p, lines)
         reps = min(reps, sf.quick.replications) if replications is None else reps
     _check_resources(base, p, lines, "base")
     arms = {}
     for name, ov in sf.arms.items():
         arm = _resolve_graph_path(_apply(base, ov or {}, p, lines, f"arms.{name}"), p)
+        warn_economics(arm, p, lines, f"arms.{name}", flatten(ov or {}, template))
         if arm.population != base.population or arm.graph != base.graph:
             _check_resources(arm, p, lines, f"arms.{name}")
         arms[name] = arm
     if sf.posterior is not None:
         check_posterior(sf.posterior, base, p, lines)
     q = sf.question if isinstance(sf.question, dict) else {"en": sf.question}
-    template = default_config().model_dump(mode="python")
     return Scenario(path=p, name=sf.name or p.stem, question=dict(q), base=base, arms=arms, reference=reference,
                     replications=reps, days=sf.days, seed=sf.seed, lang=sf.outputs.lang, daily=sf.outputs.daily,
                     overrides=dict(overrides or {}), quick=quick, compare_to=dict(sf.compare_to),
@@ -339,12 +393,18 @@ def check_posterior(post: PosteriorDraws, base: SimConfig, file: Path, lines: di
                         ) from None
 
 
-def quicken(cfg: SimConfig, agents: int) -> SimConfig:
+def quicken(cfg: SimConfig, agents: int, file: Path | None = None, lines: dict[str, int] | None = None,
+            key: str = "quick.agents") -> SimConfig:
     """Fewer agents, larger scale: the represented market is unchanged (MODEL_BRIEF §9)."""
     n = cfg.population.agents
     if cfg.graph.kind == "edgelist" or n <= agents:
         return cfg
-    return with_overrides(cfg, {"population.agents": agents, "population.scale": cfg.population.scale * n / agents})
+    try:
+        return with_overrides(cfg, {"population.agents": agents,
+                                    "population.scale": cfg.population.scale * n / agents})
+    except ConfigError as exc:  # e.g. a scale beyond its bound: say which setting of the file leads there
+        raise UserError(file, f"--quick with {agents} agents: {exc}", key=key,
+                        line=_line_for(lines or {}, key, "quick")) from None
 
 
 def _resolve_graph_path(cfg: SimConfig, file: Path) -> SimConfig:

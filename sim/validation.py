@@ -63,7 +63,7 @@ def bass_config(p: float, q: float, n: int) -> SimConfig:
         wom=WomConfig(enabled=True, rate=q, advocate_weight=0.0, referral_boost_per_rmb=0.0),
         alliances=AllianceSettings(enabled=False),
         strategies={"ads_only": StrategyConfig(marketing_budget_per_day=1e9, private_share=0.0, run_pool=False)},
-        brands=[BrandConfig(name="brand", price=10.0, unit_cost=0.0, initial_cash=1e15, strategy="ads_only")],
+        brands=[BrandConfig(name="brand", price=10.0, unit_cost=0.0, initial_cash=1e12, strategy="ads_only")],
         run=RunConfig(warmup_days=0),
     )
 

@@ -185,8 +185,29 @@ def test_committed_schema_is_up_to_date():
     import json
 
     from sim.cli import SCHEMA_PATH, scenario_schema
+    from sim.schemas import KINDS, schema, schema_path
 
     assert json.loads(SCHEMA_PATH.read_text(encoding="utf-8")) == json.loads(json.dumps(scenario_schema()))
+    for kind in KINDS:  # every format's committed schema is what `sim schema --kind KIND` prints
+        committed = json.loads(schema_path(kind).read_text(encoding="utf-8"))
+        assert committed == json.loads(json.dumps(schema(kind))), f"schema/{kind}.schema.json is out of date"
+
+
+@pytest.mark.parametrize("kind, key", [("scenario", "arms"), ("experiment", "parameters"), ("explain", "knobs"),
+                                       ("calibration", "targets"), ("optimization", "decisions")])
+def test_schema_of_every_kind(kind, key):
+    import json
+
+    res = runner.invoke(app, ["schema", "--kind", kind])
+    assert res.exit_code == 0
+    schema = json.loads(res.output)
+    assert key in schema["properties"] and key in schema["required"] and "MarketOverrides" in schema["$defs"]
+
+
+def test_schema_of_an_unknown_kind_exits_2(tmp_path):
+    res = runner.invoke(app, ["schema", "--kind", "scenarios", "--out", str(tmp_path / "s.json")])
+    assert res.exit_code == 2 and "--kind: unknown kind 'scenarios'" in res.output
+    assert not (tmp_path / "s.json").exists()
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

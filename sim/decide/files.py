@@ -38,10 +38,14 @@ import json
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from ..config import NoBoolNumbers
 
 
-class _Strict(BaseModel):
+class _Strict(NoBoolNumbers):
+    """Unknown keys, NaN and inf, and true/false for a number are errors."""
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
@@ -115,6 +119,10 @@ class Decision(_Strict):
         if self.choices is not None:
             if self.low is not None or self.high is not None:
                 raise ValueError("give either choices or low/high, not both")
+            ignored = sorted({"integer", "scale"} & self.model_fields_set)
+            if ignored:  # they shape a range: with choices they would be ignored without a word
+                raise ValueError(f"{' and '.join(ignored)} appl{'y' if len(ignored) > 1 else 'ies'} to a range "
+                                 "(low/high), not to choices")
             if not all(c is None or isinstance(c, str | int | float | bool) for c in self.choices):
                 raise ValueError("choices must be plain values (text, numbers, true/false)")
             if len(self.choices) < 1 or len({json.dumps(c) for c in self.choices}) < len(self.choices):

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..builtin import SCENARIO_DIR, resolve_file
 from ..config import ConfigError, SimConfig, _suggest, get_path, with_overrides
+from ..economics import warn_economics
 from ..metrics import SUMMARY_METRICS
 from ..posterior import PosteriorDraws
 from ..scenario import (
@@ -20,6 +21,7 @@ from ..scenario import (
     _apply,
     _check_resources,
     _line_for,
+    flatten,
     load_scenario,
     quicken,
     read_yaml,
@@ -64,20 +66,30 @@ class Common:
 
 
 def load_common(path: str | os.PathLike, model: type[_DecisionFile], kind: str, quick: bool,
-                out: str | os.PathLike | None, hint: str) -> tuple[Any, dict[str, int], Common]:
-    """Read a decision file, validate its top level and resolve its base market and brand."""
+                out: str | os.PathLike | None, hint: str, base: str | None = None
+                ) -> tuple[Any, dict[str, int], Common]:
+    """Read a decision file, validate its top level and resolve its base market and brand.
+
+    ``base``: a scenario to use instead of the file's (``--base``; relative to the working folder).
+    """
     p = Path(path)
     data, lines = read_yaml(p)
     f = validate_file(model, data, p, lines, SECTIONS, hint)
-    base_path = resolve_file(f.base, SCENARIO_DIR) if not (p.parent / f.base).is_file() else p.parent / f.base
-    if not base_path.is_file():
-        raise UserError(p, f"no scenario file or built-in scenario named {f.base!r}", key="base",
-                        line=_line_for(lines, "base"))
+    if base is not None:
+        base_path = resolve_file(base, SCENARIO_DIR)
+        if not base_path.is_file():
+            raise UserError(None, f"no scenario file or built-in scenario named {base!r}", key="--base")
+    else:
+        base_path = p.parent / f.base if (p.parent / f.base).is_file() else resolve_file(f.base, SCENARIO_DIR)
+        if not base_path.is_file():
+            raise UserError(p, f"no scenario file or built-in scenario named {f.base!r}", key="base",
+                            line=_line_for(lines, "base"))
     sc = load_scenario(base_path)
     cfg = _apply(sc.base, f.known, p, lines, "known")
+    warn_economics(cfg, p, lines, "known", flatten(f.known, sc.base.model_dump(mode="python")))
     posterior = sc.posterior.without(f.known) if sc.posterior is not None else None
     if quick:
-        cfg = quicken(cfg, f.quick.agents)
+        cfg = quicken(cfg, f.quick.agents, p, lines)
     _check_resources(cfg, p, lines, "base")
     n_brands = len(cfg.brands)
     brand = cfg.market.focal_brand if f.brand == "focal" else f.brand
@@ -182,7 +194,9 @@ def load_calibration(path: str | os.PathLike, quick: bool = False, out: str | os
     budget = common.budget_runs
     check_runs = f.check_runs if f.check_runs is not None else int(min(100, max(10, round(0.2 * budget))))
     evaluations = (budget - check_runs) // common.replications
-    size = f.population_size or int(min(100, max(10, evaluations // 6)))
+    # about four generations after the prior's (each costs ~2 populations at a median epsilon schedule);
+    # fewer than ~30 particles make the posterior's quantiles noisy (docs/DECISIONS.md)
+    size = f.population_size or int(min(100, max(10, evaluations // 8)))
     if evaluations < 2 * size:
         raise UserError(p, f"budget_runs {budget} leaves {evaluations} evaluations of {common.replications} "
                         f"replication(s) after {check_runs} check runs: at least two ABC generations of {size} "
@@ -208,11 +222,11 @@ class Optimization:
     trials: int  # candidates the search may try
 
 
-def load_optimization(path: str | os.PathLike, quick: bool = False, out: str | os.PathLike | None = None
-                      ) -> Optimization:
-    """Read and validate an optimisation file. Raises :class:`UserError` on any mistake."""
+def load_optimization(path: str | os.PathLike, quick: bool = False, out: str | os.PathLike | None = None,
+                      base: str | None = None) -> Optimization:
+    """Read and validate an optimisation file (``base``: another base scenario). Raises :class:`UserError`."""
     f, lines, common = load_common(path, OptimizationFile, "optimizations", quick, out,
-                                   "base, objective, decisions, ...")
+                                   "base, objective, decisions, ...", base)
     p, cfg, b = common.path, common.market.config, common.market.brand
     objective = Objective(metric=f.objective) if isinstance(f.objective, str) else f.objective
     check_metric(objective.metric, p, lines, "objective" if isinstance(f.objective, str) else "objective.metric")
@@ -226,6 +240,10 @@ def load_optimization(path: str | os.PathLike, quick: bool = False, out: str | o
                         line=_line_for(lines, key)) from None
     for path, d in f.decisions.items():
         key = f"decisions.{path}"
+        now = current[path]
+        if d.choices is None and not d.integer and isinstance(now, int) and not isinstance(now, bool):
+            raise UserError(p, f"{path} takes whole numbers (today {now}): add integer: true", key=key,
+                            line=_line_for(lines, key))
         values = d.choices if d.choices is not None else [d.low, d.high]
         if d.integer and d.choices is None:
             values = [int(v) for v in values]
