@@ -16,6 +16,20 @@ from .model import KNOBS, TrafficModel
 __version__ = "0.1.0"
 
 
+def calibrate(source, **kw):
+    """Fit the market to a brand's figures: a calibration file or mapping (see :mod:`sim.decide.calibrate`)."""
+    from .decide.calibrate import calibrate as _calibrate
+
+    return _calibrate(source, **kw)
+
+
+def optimize(source, **kw):
+    """Search the brand's best strategy: an optimisation file or mapping (see :mod:`sim.decide.optimize`)."""
+    from .decide.optimize import optimize as _optimize
+
+    return _optimize(source, **kw)
+
+
 def load_sweep(folder, daily: bool = False):
     """A sweep folder's results as one DataFrame (see :func:`sim.sweep.load_sweep`)."""
     from .sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
@@ -24,4 +38,4 @@ def load_sweep(folder, daily: bool = False):
 
 
 __all__ = ["config", "RunResult", "run", "SimConfig", "default_config", "with_overrides", "InvariantError",
-           "KNOBS", "TrafficModel", "load_sweep", "__version__"]
+           "KNOBS", "TrafficModel", "load_sweep", "calibrate", "optimize", "__version__"]

@@ -11,6 +11,8 @@
     sim analyze DIR [--out DIR] [--lang en|zh]   the sweep's report
     sim explain [FILE] [--out page.html] [--lang en|zh] [--quick]   a standalone interactive page
     sim viz [FILE] [--host 127.0.0.1] [--port 8765] [--lang en|zh]   the live app in the browser
+    sim calibrate FILE [--out DIR] [--workers N | --scheduler ADDR] [--quick]   fit the market to a brand's figures
+    sim optimize FILE [--out DIR] [--workers N | --scheduler ADDR] [--quick] [--base SCENARIO]   its best strategy
 
 A user error (bad file, bad value) exits with status 2 and one line naming the file, the key
 and the line; nothing is written. Reports are written to a temporary folder and moved into
@@ -358,6 +360,8 @@ def version() -> None:
 
     console.print(__version__)
 
+
+from . import cli_decide  # noqa: E402,F401 - registers sim calibrate and sim optimize on the app
 
 if __name__ == "__main__":  # python -m sim.cli: run the app of the imported module, where every command is
     from sim.cli import app as imported_app
