@@ -9,7 +9,7 @@ on the *base* market, so arms share common random numbers and differences are pa
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -60,14 +60,32 @@ def run_job(job: Job) -> ArmRun:
 def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRun], None] | None = None,
              executor: Executor | None = None) -> dict[str, list[ArmRun]]:
     """Run jobs on ``executor`` (or a new one with ``workers``); results grouped by arm and ordered by
-    replication."""
-    results: dict[str, list[ArmRun]] = {}
+    replication. Jobs that differ only in their label run once: a run is a pure function of its
+    market, seed and days, so an arm equal to another (an ablation that switches off what told two
+    arms apart) gets a copy of that arm's outputs."""
+    results: dict[str, list[ArmRun]] = {job.arm: [] for job in jobs}
+    labels: dict[tuple, list[str]] = {}  # a run's inputs -> the arms that share it
+    unique: list[Job] = []
     for job in jobs:
-        results.setdefault(job.arm, [])
-    ex = executor or Executor(workers=min(workers or 1, max(len(jobs), 1)))
+        key = (job.config, job.warmup, job.seed, job.days, job.replication)
+        if key not in labels:
+            labels[key] = []
+            unique.append(job)
+        labels[key].append(job.arm)
+    shared = {(arms[0], key[4]): arms for key, arms in labels.items()}  # (arm that runs, replication) -> arms
+
+    def fan_out(r: ArmRun) -> None:
+        for arm in shared[(r.arm, r.replication)]:
+            copy = r if arm == r.arm else replace(
+                r, arm=arm, daily=r.daily.copy(), summary=r.summary.copy(),
+                market=None if r.market is None else r.market.copy())
+            results[arm].append(copy)
+            if progress:
+                progress(copy)
+
+    ex = executor or Executor(workers=min(workers or 1, max(len(unique), 1)))
     try:
-        for r in ex.results(run_job, [(job,) for job in jobs], progress):
-            results[r.arm].append(r)
+        ex.results(run_job, [(job,) for job in unique], fan_out)
     finally:
         if executor is None:
             ex.close()

@@ -1,0 +1,46 @@
+"""run_jobs: arms that are the same market run once, and each gets its own copy of the outputs."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sim.executor import Executor
+from sim.runner import run_scenario
+from sim.scenario import load_scenario
+
+TWINS = """\
+name: twins
+base: {population.agents: 300, run.warmup_days: 5}
+arms:
+  public: {brands.0.strategy: public_only}
+  public_again: {brands.0.strategy: public_only}
+  hybrid: {brands.0.strategy: hybrid}
+replications: 2
+days: 15
+"""
+
+
+class CountingExecutor(Executor):
+    """This process's executor, counting the tasks it is given."""
+
+    tasks = 0
+
+    def results(self, fn, tasks, progress=None):
+        self.tasks += len(tasks)
+        return super().results(fn, tasks, progress)
+
+
+def test_an_arm_equal_to_another_runs_once_and_gets_its_own_equal_outputs(tmp_path):
+    f = tmp_path / "twins.yaml"
+    f.write_text(TWINS, encoding="utf-8")
+    sc = load_scenario(f)
+    seen = []
+    with CountingExecutor(workers=1) as ex:
+        results = run_scenario(sc, executor=ex, progress=seen.append)
+    assert ex.tasks == 4  # 2 distinct markets × 2 replications, not 3 × 2
+    assert len(seen) == 6 and sorted({r.arm for r in seen}) == ["hybrid", "public", "public_again"]
+    for a, b in zip(results["public"], results["public_again"], strict=True):
+        assert (a.replication, b.arm) == (b.replication, "public_again")
+        pd.testing.assert_frame_equal(a.daily, b.daily)
+        assert a.daily is not b.daily  # a caller that edits one arm's table leaves the other alone
+    assert not results["public"][0].daily.equals(results["hybrid"][0].daily)
