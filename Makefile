@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# pytest-xdist workers: the suite runs in parallel on the machine's cores.
+JOBS ?= $(shell nproc)
 
 .PHONY: demo test bench lint schema clean
 
@@ -19,7 +21,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/ensure-chromium
 	$(BIN)/ruff check sim tests benchmarks
-	$(BIN)/python -m pytest -q --durations=15 tests benchmarks --benchmark-disable
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadgroup --durations=25 tests benchmarks --benchmark-disable
 
 # Benchmark figures (docs/PERFORMANCE.md): sim bench, then the pytest-benchmark suite at full size.
 bench: $(VENV)/.installed

@@ -20,6 +20,9 @@ import sim
 from sim.model import TrafficModel
 from tests.reference import ReferenceModel
 
+# Both tests read one set of reference runs: keep them on one xdist worker (make test: --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("differential")
+
 AGENTS, DAYS, REPLICATIONS = 400, 90, 10
 METRICS = ("orders", "new_customers", "clicks", "impressions_valid", "impressions_wasted", "messages_read",
            "pool_joins", "orders_paid", "orders_private", "orders_alliance", "orders_organic", "alliance_fee_income")
