@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import sim
 from sim.cli import app
 from sim.report import mean_ci
+from sim.scenario import load_scenario
 from tests.decide_markets import small_market, write_market
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,6 +98,13 @@ def test_in_the_furniture_market_the_search_keeps_the_private_pool_off(furniture
     assert set(trials["brands.3.strategy"]) == {"public_only", "hybrid", "private_cultivate"}  # all were tried
     pooled = trials.loc[trials["brands.3.strategy"] != "public_only", "objective"].max()
     assert study.result["best_value"]["search"] > pooled, (study.result["best_value"], pooled)
+    # best.yaml: today against the best on seeds neither the search nor the confirmation used, and under
+    # --quick at the study's own --quick size with every confirmation replication
+    best_file = tmp_path / "opt" / "best.yaml"
+    sc = load_scenario(best_file, quick=True)
+    assert set(sc.arms) == {"current", "best"} and sc.reference == "current" and sc.seed == 4
+    assert sc.replications == 4  # (a scenario's default --quick keeps 3)
+    assert yaml.safe_load(best_file.read_text(encoding="utf-8"))["quick"] == {"agents": 1000, "replications": 4}
 
 
 def test_when_every_candidate_is_equal_the_fresh_seed_gain_covers_zero(price_market, tmp_path):

@@ -62,6 +62,7 @@ class Common:
     seed: int
     out: Path
     quick: bool
+    quick_agents: int  # the file's quick.agents: the size a --quick study ran at, kept for its best.yaml
     text_hash: str  # of the file's parsed content: a changed file is refused in an existing folder
 
 
@@ -114,6 +115,7 @@ def load_common(path: str | os.PathLike, model: type[_DecisionFile], kind: str, 
     common = Common(path=p, name=name, question=dict(q),
                     market=Market(scenario=sc, config=cfg, brand=brand, known=dict(f.known), posterior=posterior),
                     days=f.days, budget_runs=budget, replications=reps, seed=f.seed, out=out_dir, quick=quick,
+                    quick_agents=f.quick.agents,
                     text_hash=hashlib.sha256(blob.encode()).hexdigest()[:16])
     return f, lines, common
 

@@ -48,6 +48,8 @@ def best_yaml(opt: Optimization, result: dict[str, Any]) -> str:
         "replications": max(opt.confirm_replications, sc.replications),
         "days": c.days,
         "seed": c.seed + 1,  # neither the search's seeds nor the confirmation's: a third, independent look
+        # `sim run best.yaml --quick` runs at the size a --quick study searched, on every replication
+        "quick": {"agents": c.quick_agents, "replications": max(opt.confirm_replications, sc.replications)},
     }
     if c.market.posterior is not None:
         doc["posterior"] = c.market.posterior.model_dump(mode="json")
