@@ -26,7 +26,7 @@ import plotly.offline as po
 from .i18n import tr
 from .i18n import tr_sweep as t  # noqa: N813  (short, as report.py's tr)
 from .output import atomic_folder
-from .report import CSS, mean_ci
+from .report import mean_ci, page_head
 from .scenario import UserError
 from .sweep import MANIFEST, load_errors, load_sweep
 
@@ -363,10 +363,7 @@ def render(res: dict[str, Any], lang: str) -> str:
     d = man["design"]
     design = (f"{d['method']} · {len(man['points'])} points × {man['replications']} replications × "
               f"{len(man['arms'])} arms · {man['days']} days · {man['agents']:,} agents × scale {man['scale']:g}")
-    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-             f"<title>{e(man['name'])} – {e(t(lang, 'title'))}</title><style>{CSS}</style>",
-             "<script src=\"plotly.min.js\"></script></head><body>",
-             f"<h1>{e(man['name'])}</h1>"]
+    parts = page_head(f"{man['name']} – {t(lang, 'title')}", lang) + [f"<h1>{e(man['name'])}</h1>"]
     if q:
         parts.append(f"<p><b>{e(t(lang, 'question'))}:</b> {e(q)}</p>")
     missing = c["runs"] - c["done"] - c["failed"]

@@ -55,6 +55,13 @@ def _decision_command(kind: str, file: str, out: Path | None, workers: int, sche
     return result
 
 
+def _runs(s: dict) -> str:
+    """How many runs the study holds, and how fast this invocation ran its new ones."""
+    reused = s["runs"] - s["runs_new"]
+    done = f"{s['runs']} runs" + (f" ({reused} re-used from the folder)" if reused else "")
+    return done + f" in {s['seconds']:.0f} s" + (f" ({s['runs_per_second']:.2f} runs/s)" if s["runs_new"] else "")
+
+
 @app.command()
 def calibrate(file: str = typer.Argument(..., help="Calibration file, or the name of a built-in one"),
               out: Path | None = typer.Option(None, help="Study folder (default: the file's out, or "
@@ -76,7 +83,7 @@ def calibrate(file: str = typer.Argument(..., help="Calibration file, or the nam
     for w in s["warnings"]:
         err_console.print("[bold yellow]warning:[/] " + escape(warning_text(w, r.fit, lang)), highlight=False,
                           soft_wrap=True)
-    console.print(f"{s['runs']} runs in {s['seconds']:.0f} s ({s['runs_per_second']:.2f} runs/s), epsilon "
+    console.print(f"{_runs(s)}, epsilon "
                   f"{s['epsilon']:.3g}. Report: {(r.out / 'index.html').resolve()}")
     console.print(f"Calibrated scenario: {(r.out / 'calibrated.yaml').resolve()}")
 
@@ -101,7 +108,7 @@ def optimize(file: str = typer.Argument(..., help="Optimisation file, or the nam
     console.print(f"best: {best}", highlight=False)
     console.print(f"gain on {len(res['fresh_seeds']['replications'])} fresh seeds: {g['mean']:,.4g} "
                   f"[{g['lo']:,.4g}, {g['hi']:,.4g}] ({res['objective']['metric']}, 95% CI)", highlight=False)
-    console.print(f"{res['runs']} runs in {res['seconds']:.0f} s ({res['runs_per_second']:.2f} runs/s). "
+    console.print(f"{_runs(res)}. "
                   f"Report: {(r.out / 'index.html').resolve()}")
     console.print(f"Scenario of today vs best: {(r.out / 'best.yaml').resolve()}")
 

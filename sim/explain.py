@@ -38,7 +38,7 @@ from .economics import warn_economics
 from .i18n import EXPLAIN_STRINGS as TEXT
 from .i18n import KNOB_LABELS
 from .model import KNOBS, apply_knobs
-from .report import CSS
+from .report import page_head
 from .scenario import UserError, _apply, _check_resources, _line_for, flatten, quicken, read_yaml, validate_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -247,9 +247,7 @@ def render(ef: ExplainFile, base: SimConfig, runs: list[dict[str, Any]], lang: s
     title = ef.title.get(lang) or ef.title.get("en", "") if isinstance(ef.title, dict) else ef.title
     how = T["how"].format(k1=label.get(names[0], names[0]),
                           k2=T["and"].format(k2=label.get(names[1], names[1])) if len(names) == 2 else "")
-    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-             f"<title>{e(title or ef.name or 'traffic-sim')}</title><style>{CSS}</style>",
-             f"<script>{po.get_plotlyjs()}</script></head><body>",
+    parts = page_head(title or ef.name or "traffic-sim", lang, f"<script>{po.get_plotlyjs()}</script>") + [
              f"<h1>{e(title or ef.name or '')}</h1><p>{e(how)}</p>"]
     per_run = {}
     for c in CHARTS:

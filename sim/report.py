@@ -346,6 +346,13 @@ text-align:left}.summary{background:#f6f8fa;border-left:4px solid #1f77b4;paddin
 font-size:.9em}.chart{margin:1.5em 0}"""
 
 
+def page_head(title: str, lang: str, script: str = '<script src="plotly.min.js"></script>') -> list[str]:
+    """The first lines of every offline page: language, title, the shared style and plotly.js (beside the
+    page by default; pass an inline <script> for a single-file page)."""
+    return [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+            f"<title>{html.escape(title)}</title><style>{CSS}</style>", f"{script}</head><body>"]
+
+
 def _rows(t: pd.DataFrame, arms: list[str], prefix: str, lang: str) -> list[str]:
     """Table rows, one per KPI: the mean (or paired difference, prefix "diff_") and its CI per arm."""
     rows = []
@@ -365,9 +372,7 @@ def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: lis
     e = html.escape
     arms = list(sc.arms)
     q = sc.question.get(lang) or sc.question.get("en", "")
-    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-             f"<title>{e(sc.name)} – {e(tr(lang, 'title'))}</title><style>{CSS}</style>",
-             "<script src=\"plotly.min.js\"></script></head><body>",
+    parts = page_head(f"{sc.name} – {tr(lang, 'title')}", lang) + [
              f"<h1>{e(sc.name)}</h1><p><b>{e(tr(lang, 'question'))}:</b> {e(q)}</p>",
              f"<p>{e(tr(lang, 'reference'))}: <b>{e(sc.reference)}</b> · {e(tr(lang, 'replications'))}: "
              f"{sc.replications} · {e(tr(lang, 'days'))}: {sc.days}</p>",

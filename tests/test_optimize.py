@@ -160,6 +160,7 @@ def test_a_study_killed_with_sigkill_resumes_with_the_same_trials_and_no_run_twi
     again = sim.optimize(path, out=out, workers=2)
     keys = log.read_text().split()
     assert len(keys) == len(set(keys)) == 34  # every run once, whether before or after the kill
+    assert (whole.result["runs_new"], again.result["runs_new"]) == (34, 34 - before)  # runs/s counts only new runs
     cols = ["trial", "state", "strategy.private_share", "brands.0.strategy", "objective"]
     pd.testing.assert_frame_equal(again.trials[cols], whole.trials[cols])
     assert again.result["best"] == whole.result["best"] and again.result["gain"] == whole.result["gain"]

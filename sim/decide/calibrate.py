@@ -68,6 +68,7 @@ def calibrate(source: str | os.PathLike | dict[str, Any], out: str | os.PathLike
     with study_folder(c.out, "calibration", c.text_hash, resume, STATE, about) as folder, \
             Executor(workers=workers, scheduler=scheduler) as ex:
         store = RunStore(folder)
+        reused = store.count()  # finished by an earlier, interrupted invocation
         history, unused = run_abc(cal, ex, store, folder, progress)
         post, prior_figures, gens = posterior_of(cal, history)
         # what the search could not use re-simulates the fit
@@ -78,7 +79,8 @@ def calibrate(source: str | os.PathLike | dict[str, Any], out: str | os.PathLike
                    "runs": store.count(), "budget_runs": c.budget_runs, "workers": ex.workers,
                    "seconds": round(time.perf_counter() - t0, 1), "warnings": warnings,
                    "intervals": intervals(cal, post), "seed": c.seed, "quick": quick}
-        summary["runs_per_second"] = round(summary["runs"] / max(summary["seconds"], 1e-9), 3)
+        summary["runs_new"] = summary["runs"] - reused  # this invocation's: its seconds and runs/s are of these
+        summary["runs_per_second"] = round(summary["runs_new"] / max(summary["seconds"], 1e-9), 3)
         write_outputs(cal, folder, post, fit, check, summary, lang)
     return CalibrationResult(out=folder, posterior=post, fit=fit, warnings=warnings, summary=summary)
 

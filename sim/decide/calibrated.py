@@ -15,7 +15,7 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
-from ..report import CSS, git_commit
+from ..report import git_commit, page_head
 from .load import Calibration
 from .study import write_frame, write_json, write_text
 from .text import tr
@@ -147,10 +147,8 @@ def render(cal: Calibration, post: pd.DataFrame, fit: pd.DataFrame, summary: dic
     c = cal.common
     brand = c.market.config.brands[c.market.brand].name
     q = c.question.get(lang) or c.question.get("en", "")
-    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-             f"<title>{e(c.name)} – {e(tr(lang, 'cal_title'))}</title><style>{CSS}</style>",
-             "<script src=\"plotly.min.js\"></script></head><body>",
-             f"<h1>{e(c.name)}: {e(tr(lang, 'cal_title'))}</h1>"]
+    title = f"{c.name}: {tr(lang, 'cal_title')}"
+    parts = page_head(f"{c.name} – {tr(lang, 'cal_title')}", lang) + [f"<h1>{e(title)}</h1>"]
     if q:
         parts.append(f"<p><b>{e(tr(lang, 'question'))}:</b> {e(q)}</p>")
     parts.append("<div class=\"summary\" id=\"summary\"><p>" + e(tr(

@@ -66,12 +66,14 @@ def optimize(source: str | os.PathLike | dict[str, Any], out: str | os.PathLike 
     with study_folder(c.out, "optimization", c.text_hash, resume, STATE, about) as folder, \
             Executor(workers=workers, scheduler=scheduler) as ex:
         search = Search(opt, ex, RunStore(folder), folder, progress)
+        reused = search.store.count()  # finished by an earlier, interrupted invocation
         search.run()
         trials = search.trials_frame()
         result = search.confirm(trials)
         result.update(runs=search.store.count(), budget_runs=c.budget_runs, workers=ex.workers,
                       seconds=round(time.perf_counter() - t0, 1), quick=quick)
-        result["runs_per_second"] = round(result["runs"] / max(result["seconds"], 1e-9), 3)
+        result["runs_new"] = result["runs"] - reused  # this invocation's: its seconds and runs/s are of these
+        result["runs_per_second"] = round(result["runs_new"] / max(result["seconds"], 1e-9), 3)
         write_outputs(opt, folder, trials, result, lang)
     return OptimizationResult(out=folder, result=result, trials=trials)
 

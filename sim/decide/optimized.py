@@ -14,7 +14,7 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
-from ..report import CSS, git_commit, mean_ci
+from ..report import git_commit, mean_ci, page_head
 from .candidates import candidate_overrides
 from .load import Optimization
 from .study import write_frame, write_json, write_text
@@ -122,10 +122,8 @@ def render(opt: Optimization, trials: pd.DataFrame, result: dict[str, Any], lang
     sentence = tr(lang, key, brand=brand, best=describe(result["best"]), n=len(result["fresh_seeds"]["replications"]),
                   metric=metric, gain=_v(g["mean"]), lo=_v(g["lo"]), hi=_v(g["hi"]))
     q = c.question.get(lang) or c.question.get("en", "")
-    parts = [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-             f"<title>{e(c.name)} – {e(tr(lang, 'opt_title'))}</title><style>{CSS}</style>",
-             "<script src=\"plotly.min.js\"></script></head><body>",
-             f"<h1>{e(c.name)}: {e(tr(lang, 'opt_title'))}</h1>"]
+    title = f"{c.name}: {tr(lang, 'opt_title')}"
+    parts = page_head(f"{c.name} – {tr(lang, 'opt_title')}", lang) + [f"<h1>{e(title)}</h1>"]
     if q:
         parts.append(f"<p><b>{e(tr(lang, 'question'))}:</b> {e(q)}</p>")
     parts.append(f"<div class=\"summary\" id=\"recommendation\"><p><b>{e(sentence)}</b></p><p>"
