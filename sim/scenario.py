@@ -354,13 +354,15 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     from .economics import warn_economics  # (here: it imports this module)
 
     template = default_config().model_dump(mode="python")
-    base = _resolve_graph_path(_apply(default_config(), sf.base, p, lines, "base"), p)
+    given = "population.agents" in flatten(sf.base, template)
+    base = _agents_from_graph(_resolve_graph_path(_apply(default_config(), sf.base, p, lines, "base"), p), given)
     warn_economics(base, p, lines, "base", flatten(sf.base, template))
     if overrides:
         try:
             base = with_overrides(base, overrides)
         except ConfigError as exc:
             raise UserError(None, exc.reason, key=f"--set {exc.path}") from None
+        base = _agents_from_graph(base, given or "population.agents" in overrides)
     reps = replications if replications is not None else sf.replications
     if quick:
         base = quicken(base, sf.quick.agents, p, lines)
@@ -369,6 +371,8 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     arms = {}
     for name, ov in sf.arms.items():
         arm = _resolve_graph_path(_apply(base, ov or {}, p, lines, f"arms.{name}"), p)
+        if arm.graph != base.graph:  # an arm on another edge list: its population, unless given
+            arm = _agents_from_graph(arm, given or "population.agents" in flatten(ov or {}, template))
         warn_economics(arm, p, lines, f"arms.{name}", flatten(ov or {}, template))
         if arm.population != base.population or arm.graph != base.graph:
             _check_resources(arm, p, lines, f"arms.{name}")
@@ -415,13 +419,25 @@ def _resolve_graph_path(cfg: SimConfig, file: Path) -> SimConfig:
     return with_overrides(cfg, {"graph.path": str(beside.resolve())}) if beside.exists() else cfg
 
 
+def _edgelist(cfg: SimConfig):
+    try:
+        return load_edgelist(Path(cfg.graph.path or ""))
+    except GraphFileError as exc:
+        raise UserError(exc.path, exc.reason, key="graph.path", line=exc.line) from None
+
+
+def _agents_from_graph(cfg: SimConfig, given: bool) -> SimConfig:
+    """With an edge list the file decides the population: population.agents, unless the file gives
+    it (then it must agree, see _check_resources), is the edge list's node count."""
+    if cfg.graph.kind != "edgelist" or given:
+        return cfg
+    return with_overrides(cfg, {"population.agents": _edgelist(cfg).n})
+
+
 def _check_resources(cfg: SimConfig, file: Path, lines: dict[str, int], section: str) -> None:
     if cfg.graph.kind == "edgelist":
         gp = Path(cfg.graph.path or "")
-        try:
-            g = load_edgelist(gp)
-        except GraphFileError as exc:
-            raise UserError(exc.path, exc.reason, key="graph.path", line=exc.line) from None
+        g = _edgelist(cfg)
         if g.n != cfg.population.agents:
             raise UserError(file, f"the edge list {gp} has {g.n} nodes but population.agents is "
                             f"{cfg.population.agents}", key="population.agents",

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app, builtin_scenarios
+from sim.scenario import load_scenario
 
 runner = CliRunner()
 GOOD = """\
@@ -247,3 +248,16 @@ def test_bench_json_reports_every_figure_from_real_runs():
     assert out["ratio"] == pytest.approx(out["engine_consumer_days_per_s"] / out["reference_consumer_days_per_s"])
     assert 0 < eng["consumer_seconds"] < eng["seconds"]  # the update is part of the day, not all of it
     assert out["n100k_peak_rss_mb"] > 0 and out["n100k_seconds_per_day"] > 0
+
+
+def test_an_edge_list_sets_the_population_unless_the_file_gives_another(tmp_path):
+    edges = "\n".join(f"{i} {(i + 1) % 120}" for i in range(120)) + "\n"
+    (tmp_path / "g.txt").write_text(edges, encoding="utf-8")
+    on_graph = "  graph.kind: edgelist\n  graph.path: g.txt\n"
+    untold = GOOD.replace("  population.agents: 300\n", on_graph)
+    sc = load_scenario(_write(tmp_path, untold))
+    assert sc.base.population.agents == 120 and all(a.population.agents == 120 for a in sc.arms.values())
+    agreeing = GOOD.replace("  population.agents: 300\n", "  population.agents: 120\n" + on_graph)
+    assert load_scenario(_write(tmp_path, agreeing)).base.population.agents == 120
+    msg = _bad(tmp_path, GOOD.replace("  population.agents: 300\n", "  population.agents: 300\n" + on_graph))
+    assert "120 nodes" in msg and "population.agents is 300" in msg and "s.yaml:3" in msg
