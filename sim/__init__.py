@@ -30,6 +30,13 @@ def optimize(source, **kw):
     return _optimize(source, **kw)
 
 
+def export(result, folder):
+    """Write a run's transactions and marketing-mix tables for outside tools (see :mod:`sim.exports`)."""
+    from .exports import export as _export
+
+    return _export(result, folder)
+
+
 def load_sweep(folder, daily: bool = False):
     """A sweep folder's results as one DataFrame (see :func:`sim.sweep.load_sweep`)."""
     from .sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
@@ -38,4 +45,5 @@ def load_sweep(folder, daily: bool = False):
 
 
 __all__ = ["config", "RunResult", "run", "SimConfig", "default_config", "with_overrides", "InvariantError",
-           "KNOBS", "TrafficModel", "load_sweep", "calibrate", "optimize", "__version__"]
+           "KNOBS", "TrafficModel", "load_sweep", "calibrate", "optimize", "export",
+           "__version__"]

@@ -75,10 +75,13 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
         set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value (repeatable)"),
         replications: int | None = typer.Option(None, min=1, help="Replications per arm"),
         workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
-        quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale) and replications")) -> None:
+        quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale) and replications"),
+        export: bool = typer.Option(False, "--export", help="Also write each run's transactions and daily "
+                                    "marketing-mix table (Parquet and CSV) under export/ (docs/METRICS.md §4b)")
+        ) -> None:
     """Run every arm of a scenario and write the comparative report."""
     from .report import write_report
-    from .runner import run_scenario
+    from .runner import KEEP, run_scenario
     from .scenario import load_scenario, parse_set
 
     try:
@@ -98,8 +101,8 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
     try:
         with Progress(*columns, console=err_console, transient=False) as progress:
             task = progress.add_task(f"{sc.name}: runs", total=total)
-            results = run_scenario(sc, workers=min(n_workers, total),
-                                   progress=lambda r: progress.advance(task))
+            results = run_scenario(sc, workers=min(n_workers, total), progress=lambda r: progress.advance(task),
+                                   keep=KEEP + ("orders",) if export else KEEP)
         path = write_report(sc, results, target, language, time.perf_counter() - t0)
     except KeyboardInterrupt:
         err_console.print("interrupted: no report written")

@@ -416,6 +416,18 @@ def git_commit() -> str | None:
         return None
 
 
+def _write_exports(sc: Scenario, results: dict[str, list[ArmRun]], tmp: Path) -> None:
+    """export/<arm>/<replication>/: the tables other tools read (sim.export), for runs that kept their orders."""
+    from .exports import write_tables
+
+    for arm, runs in results.items():
+        for r in runs:
+            if r.orders is not None:
+                folder = tmp / "export" / _safe(arm) / str(r.replication)
+                folder.mkdir(parents=True)
+                write_tables(folder, r.orders, r.daily, sc.replication(r.replication)[1][arm])
+
+
 def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang: str, seconds: float,
                  command: list[str] | None = None) -> Path:
     """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing)."""
@@ -446,6 +458,7 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
         for arm, cfg in sc.arms.items():
             (tmp / "config" / f"{_safe(arm)}.yaml").write_text(
                 yaml.safe_dump(cfg.model_dump(mode="json"), allow_unicode=True, sort_keys=False), encoding="utf-8")
+        _write_exports(sc, results, tmp)
         (tmp / "runs").mkdir()
         if sc.daily:
             for arm, runs in results.items():

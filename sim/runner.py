@@ -33,6 +33,7 @@ class ArmRun:
     summary: pd.DataFrame
     seconds: float
     market: pd.DataFrame | None = None
+    orders: pd.DataFrame | None = None  # the order log, when the job keeps it (sim run --export)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Job:
     warmup: str
     seed: int
     days: int
+    keep: tuple[str, ...] = KEEP
 
 
 def run_job(job: Job) -> ArmRun:
@@ -53,8 +55,10 @@ def run_job(job: Job) -> ArmRun:
     cfg = SimConfig.model_validate_json(job.config)
     warm = SimConfig.model_validate_json(job.warmup)  # its own object even when equal: the model then
     # re-applies the run's market after warm-up, as it does for an arm
-    r = run_model(cfg, seed=replication_seed(job.seed, job.replication), days=job.days, base_config=warm, keep=KEEP)
-    return ArmRun(job.arm, job.replication, r.daily, r.summary, r.seconds, r.market)
+    r = run_model(cfg, seed=replication_seed(job.seed, job.replication), days=job.days, base_config=warm,
+                  keep=job.keep)
+    return ArmRun(job.arm, job.replication, r.daily, r.summary, r.seconds, r.market,
+                  r.orders if "orders" in job.keep else None)
 
 
 def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRun], None] | None = None,
@@ -67,7 +71,7 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRu
     labels: dict[tuple, list[str]] = {}  # a run's inputs -> the arms that share it
     unique: list[Job] = []
     for job in jobs:
-        key = (job.config, job.warmup, job.seed, job.days, job.replication)
+        key = (job.config, job.warmup, job.seed, job.days, job.replication, job.keep)
         if key not in labels:
             labels[key] = []
             unique.append(job)
@@ -78,7 +82,8 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRu
         for arm in shared[(r.arm, r.replication)]:
             copy = r if arm == r.arm else replace(
                 r, arm=arm, daily=r.daily.copy(), summary=r.summary.copy(),
-                market=None if r.market is None else r.market.copy())
+                market=None if r.market is None else r.market.copy(),
+                orders=None if r.orders is None else r.orders.copy())
             results[arm].append(copy)
             if progress:
                 progress(copy)
@@ -94,21 +99,22 @@ def run_jobs(jobs: list[Job], workers: int | None = 1, progress: Callable[[ArmRu
     return results
 
 
-def scenario_jobs(sc: Scenario) -> list[Job]:
+def scenario_jobs(sc: Scenario, keep: tuple[str, ...] = KEEP) -> list[Job]:
     """Every run of a scenario: each arm warms up on the base market (of replication k's posterior draw,
-    when the scenario carries one)."""
+    when the scenario carries one). ``keep``: the outputs each run sends back."""
     jobs = []
     for k in range(sc.replications):
         base, arms = sc.replication(k)
         base_json = base.model_dump_json()
-        jobs.extend(Job(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days) for arm, cfg in arms.items())
+        jobs.extend(Job(arm, k, cfg.model_dump_json(), base_json, sc.seed, sc.days, keep)
+                    for arm, cfg in arms.items())
     return jobs
 
 
 def run_scenario(sc: Scenario, workers: int | None = 1, progress: Callable[[ArmRun], None] | None = None,
-                 executor: Executor | None = None) -> dict[str, list[ArmRun]]:
+                 executor: Executor | None = None, keep: tuple[str, ...] = KEEP) -> dict[str, list[ArmRun]]:
     """All runs of a scenario (every arm warms up on the base market), grouped by arm."""
-    return run_jobs(scenario_jobs(sc), workers, progress, executor)
+    return run_jobs(scenario_jobs(sc, keep), workers, progress, executor)
 
 
 def market_jobs(configs: dict[str, SimConfig], replications: int, days: int, seed: int) -> list[Job]:
