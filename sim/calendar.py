@@ -42,6 +42,21 @@ def build_calendar(cal: CalendarConfig, first_day: int, last_day: int) -> dict[i
     return out
 
 
+def holiday_windows(cal: CalendarConfig, first_day: int, last_day: int) -> list[tuple[str, dt.date, dt.date]]:
+    """Each holiday's lifted windows inside [first_day, last_day]: (holiday name, first date, last date)."""
+    out = []
+    for h in cal.holidays:
+        days = sorted(build_calendar(cal.model_copy(update={"holidays": [h]}), first_day, last_day))
+        runs: list[list[int]] = []
+        for d in days:
+            if runs and d == runs[-1][1] + 1:
+                runs[-1][1] = d
+            else:
+                runs.append([d, d])
+        out += [(h.name, day_to_date(cal.start_date, a), day_to_date(cal.start_date, b)) for a, b in runs]
+    return out
+
+
 def multipliers(cal_map: dict[int, tuple[float, float]], day: int) -> tuple[float, float]:
     """(occasion multiplier, activity boost) of a day."""
     return cal_map.get(day, (1.0, 0.0))
