@@ -28,6 +28,7 @@ import yaml
 from plotly.subplots import make_subplots
 from scipy import stats
 
+from .assumptions import assumptions_html
 from .calendar import holiday_windows
 from .choice import CHANNELS
 from .i18n import STRINGS, tr
@@ -410,6 +411,7 @@ def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: lis
                      + "".join(f"<th>{e(a)} − {e(sc.reference_of(a) or '')}</th>" for a in others) + "</tr>")
         parts += _rows(t, others, "diff_", lang)
         parts.append("</table>")
+    parts += assumptions_html(sc, focal_brands(sc), lang)
     parts.append(f"<h2>{e(tr(lang, 'charts'))}</h2>")
     for i, (title, caption, fig) in enumerate(figs):
         div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{i}", default_height="420px",
