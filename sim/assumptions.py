@@ -22,7 +22,8 @@ def _pool(c: SimConfig, b: int, value: Callable[[Any], Any]) -> Any:
     return value(s) if s.run_pool else None  # no pool: the setting does nothing
 
 
-def _budget(c: SimConfig, b: int) -> float:
+def marketing_budget(c: SimConfig, b: int) -> float:
+    """Brand b's daily marketing budget: its own, or its strategy's."""
     brand = c.brands[b]
     return brand.budget_per_day if brand.budget_per_day is not None else _strategy(c, b).marketing_budget_per_day
 
@@ -33,7 +34,7 @@ ROWS: tuple[tuple[str, Callable[[SimConfig, int], Any], str], ...] = (
     ("as_unit_cost", lambda c, b: c.brands[b].unit_cost, "{:,.2f}"),
     ("as_margin", lambda c, b: 1 - c.brands[b].unit_cost / c.brands[b].price, "{:.0%}"),
     ("as_interval", lambda c, b: c.categories[c.brands[b].category].purchase_interval_days, "{:g}"),
-    ("as_budget", _budget, "{:,.0f}"),
+    ("as_budget", marketing_budget, "{:,.0f}"),
     ("as_strategy", lambda c, b: c.brands[b].strategy, "{}"),
     ("as_private_share", lambda c, b: _pool(c, b, lambda s: s.private_share), "{:.0%}"),
     ("as_push", lambda c, b: _pool(c, b, lambda s: s.push_per_day), "{:g}"),

@@ -77,9 +77,12 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
         workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
         quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale) and replications"),
         export: bool = typer.Option(False, "--export", help="Also write each run's transactions and daily "
-                                    "marketing-mix table (Parquet and CSV) under export/ (docs/METRICS.md §4b)")
+                                    "marketing-mix table (Parquet and CSV) under export/ (docs/METRICS.md §4b)"),
+        incrementality: bool = typer.Option(False, "--incrementality", help="Also measure what each channel of "
+                                            "the focal brand truly earns: the same runs with it switched off")
         ) -> None:
     """Run every arm of a scenario and write the comparative report."""
+    from .incrementality import counterfactual_jobs, run_with_counterfactuals
     from .report import write_report
     from .runner import KEEP, run_scenario
     from .scenario import load_scenario, parse_set
@@ -94,16 +97,23 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
     language = lang or sc.lang
     target = out or Path("reports") / sc.name
     n_workers = workers or os.cpu_count() or 1
-    total = len(sc.arms) * sc.replications
+    keep = KEEP + ("orders",) if export else KEEP
+    jobs = counterfactual_jobs(sc, keep) if incrementality else None
+    total = len(jobs) if jobs is not None else len(sc.arms) * sc.replications
     t0 = time.perf_counter()
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn())
     try:
         with Progress(*columns, console=err_console, transient=False) as progress:
             task = progress.add_task(f"{sc.name}: runs", total=total)
-            results = run_scenario(sc, workers=min(n_workers, total), progress=lambda r: progress.advance(task),
-                                   keep=KEEP + ("orders",) if export else KEEP)
-        path = write_report(sc, results, target, language, time.perf_counter() - t0)
+            advance = lambda r: progress.advance(task)  # noqa: E731
+            truths = None
+            if incrementality:
+                results, truths = run_with_counterfactuals(sc, workers=min(n_workers, total), progress=advance,
+                                                           keep=keep)
+            else:
+                results = run_scenario(sc, workers=min(n_workers, total), progress=advance, keep=keep)
+        path = write_report(sc, results, target, language, time.perf_counter() - t0, truths=truths)
     except KeyboardInterrupt:
         err_console.print("interrupted: no report written")
         raise typer.Exit(130) from None

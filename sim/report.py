@@ -390,7 +390,7 @@ def _rows(t: pd.DataFrame, arms: list[str], prefix: str, lang: str) -> list[str]
 
 
 def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: list[tuple[str, str, go.Figure]],
-                provenance: dict[str, Any], lang: str) -> str:
+                provenance: dict[str, Any], lang: str, extra: list[str] = ()) -> str:
     e = html.escape
     arms = list(sc.arms)
     q = sc.question.get(lang) or sc.question.get("en", "")
@@ -412,6 +412,7 @@ def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: lis
         parts += _rows(t, others, "diff_", lang)
         parts.append("</table>")
     parts += assumptions_html(sc, focal_brands(sc), lang)
+    parts += list(extra)  # sections measured on request (channel truth)
     parts.append(f"<h2>{e(tr(lang, 'charts'))}</h2>")
     for i, (title, caption, fig) in enumerate(figs):
         div = fig.to_html(full_html=False, include_plotlyjs=False, div_id=f"chart-{i}", default_height="420px",
@@ -452,8 +453,9 @@ def _write_exports(sc: Scenario, results: dict[str, list[ArmRun]], tmp: Path) ->
 
 
 def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang: str, seconds: float,
-                 command: list[str] | None = None) -> Path:
-    """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing)."""
+                 command: list[str] | None = None, truths: list | None = None) -> Path:
+    """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing).
+    ``truths``: the channel truth of :mod:`sim.incrementality`, when it was measured."""
     from . import __version__
 
     with atomic_folder(out) as tmp:
@@ -471,7 +473,18 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
             "run_seconds": {f"{r.arm}/{r.replication}": round(r.seconds, 3) for rs in results.values() for r in rs},
         }
         (tmp / "plotly.min.js").write_text(po.get_plotlyjs(), encoding="utf-8")
-        (tmp / "index.html").write_text(render_html(sc, table, summary, figs, provenance, lang), encoding="utf-8")
+        _write_exports(sc, results, tmp)
+        extra = []
+        if truths is not None:
+            from .incrementality import truth_frame, truth_html
+
+            extra = truth_html(truths, lang)
+            truth = truth_frame(truths)
+            truth.to_csv(tmp / "incrementality.csv", index=False)
+            if (tmp / "export").is_dir():  # the ground truth to score a marketing-mix model against
+                (tmp / "export" / "truth.json").write_text(truth.to_json(orient="records", indent=1), encoding="utf-8")
+        (tmp / "index.html").write_text(render_html(sc, table, summary, figs, provenance, lang, extra),
+                                        encoding="utf-8")
         table.to_csv(tmp / "summary.csv", index=False)
         kpis.to_csv(tmp / "kpis.csv", index=False)
         (tmp / "provenance.json").write_text(json.dumps(provenance, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -481,7 +494,6 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
         for arm, cfg in sc.arms.items():
             (tmp / "config" / f"{_safe(arm)}.yaml").write_text(
                 yaml.safe_dump(cfg.model_dump(mode="json"), allow_unicode=True, sort_keys=False), encoding="utf-8")
-        _write_exports(sc, results, tmp)
         (tmp / "runs").mkdir()
         if sc.daily:
             for arm, runs in results.items():
