@@ -25,3 +25,14 @@ def small_config(agents: int = 2000, warmup: int = 30, **overrides):
 def small_run():
     """One 90-day run of the default market at 2,000 consumers (shared by several tests)."""
     return sim.run(small_config(), seed=11, days=90)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The long tests first (the stylized facts, then every other slow test), so that with the suite on
+    several cores the short ones fill the gaps instead of one long test running alone at the end."""
+    def rank(item) -> int:
+        if item.get_closest_marker("slow") is None:
+            return 2
+        return 0 if "validation" in item.nodeid else 1
+
+    items.sort(key=rank)  # stable: the order within each rank is the files' own
