@@ -82,7 +82,6 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
                                             "the focal brand truly earns: the same runs with it switched off")
         ) -> None:
     """Run every arm of a scenario and write the comparative report."""
-    from .incrementality import counterfactual_jobs, run_with_counterfactuals
     from .report import write_report
     from .runner import KEEP, run_scenario
     from .scenario import load_scenario, parse_set
@@ -98,8 +97,11 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
     target = out or Path("reports") / sc.name
     n_workers = workers or os.cpu_count() or 1
     keep = KEEP + ("orders",) if export else KEEP
-    jobs = counterfactual_jobs(sc, keep) if incrementality else None
-    total = len(jobs) if jobs is not None else len(sc.arms) * sc.replications
+    total = len(sc.arms) * sc.replications
+    if incrementality:  # (imported on use: the plain run starts as fast as before)
+        from .incrementality import counterfactual_jobs, run_with_counterfactuals
+
+        total = len(counterfactual_jobs(sc, keep))
     t0 = time.perf_counter()
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn())

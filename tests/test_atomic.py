@@ -94,7 +94,8 @@ def test_ctrl_c_during_the_runs_writes_nothing(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "sim.cli", "run", str(f), "--out", str(out), "--workers", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    time.sleep(4)
+    time.sleep(8)  # past the imports even on a loaded machine (an interrupt there is not the case under test);
+    # the 12 runs of 400 days take longer than that
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
