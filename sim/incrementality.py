@@ -110,12 +110,16 @@ def channel_truth(sc: Scenario, results: dict[str, list[ArmRun]]) -> list[Channe
         d_orders = [x["orders"] - y["orders"] for x, y in zip(on, off, strict=True)]
         d = [r.daily for r in results[arm]]
         rows = [x[(x["entity_type"] == "brand") & (x["brand_id"] == b)] for x in d]
-        cost = float(np.mean([r[list(CHANNEL_COSTS[channel])].to_numpy().sum() for r in rows]))
+        costs = np.array([r[list(CHANNEL_COSTS[channel])].to_numpy().sum() for r in rows], float)
+        cost = float(costs.mean())
         attributed_orders = float(np.mean([r[f"orders_{channel}"].sum() for r in rows]))
-        roi_attr = float(np.nanmean([x[ROI[channel]] for x in on])) if on else float("nan")
+        # per replication: roi_r × cost_r is that run's attributed contribution (the mean of the
+        # products, not the product of the means, which differ when ROI and cost co-vary)
+        roi = np.array([x[ROI[channel]] for x in on], float)
+        attributed = float(np.mean(np.where(costs > 0, np.nan_to_num(roi) * costs, 0.0))) if cost else float("nan")
         inc = mean_ci(d_contrib)
-        out.append(ChannelTruth(arm, channel, inc, mean_ci(d_orders), roi_attr * cost if cost else float("nan"),
-                                attributed_orders, cost, inc[0] / cost if cost else float("nan"), roi_attr))
+        out.append(ChannelTruth(arm, channel, inc, mean_ci(d_orders), attributed, attributed_orders, cost,
+                                inc[0] / cost if cost else float("nan"), attributed / cost if cost else float("nan")))
     return out
 
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.api import replication_seed
+from sim.choice import CHANNELS
 from sim.cli import app
 from sim.config import SimConfig, with_overrides
 from sim.incrementality import SEP, channel_off, channel_truth, counterfactual_jobs, truth_frame
@@ -66,6 +67,14 @@ def _contribution(cfg: SimConfig, base: SimConfig, sc, k: int) -> float:
     return float(r.summary.set_index("brand_id").loc[0, "contribution"])
 
 
+def _attributed(cfg: SimConfig, base: SimConfig, sc, k: int, channel: str) -> float:
+    """From the order log itself: the contribution of brand 0's orders last-touched by the channel."""
+    r = sim.run(cfg, seed=replication_seed(sc.seed, k), days=sc.days, base_config=base, keep=("orders",))
+    o = r.orders
+    code = CHANNELS.index(channel)
+    return float(o.loc[(o["brand"] == 0) & (o["channel"] == code), "contribution"].sum() * cfg.population.scale)
+
+
 def test_paired_figures_are_what_the_run_path_gives_on_the_same_seeds(tiny):
     sc, _, truths = tiny
     t = truth_frame(truths).set_index(["arm", "channel"])
@@ -78,6 +87,8 @@ def test_paired_figures_are_what_the_run_path_gives_on_the_same_seeds(tiny):
         for k in range(sc.replications):
             diffs.append(_contribution(arm_cfg, base, sc, k) - _contribution(off, base, sc, k))
         assert np.isclose(t.loc[(arm, channel), "incremental_contribution"], np.mean(diffs), rtol=1e-9)
+        attributed = [_attributed(arm_cfg, base, sc, k, channel) for k in range(sc.replications)]
+        assert np.isclose(t.loc[(arm, channel), "attributed_contribution"], np.mean(attributed), rtol=1e-9)
     assert (t["incremental_contribution"] > 0).all()  # ads and the pool each earn something here
 
 
