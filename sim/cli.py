@@ -79,9 +79,13 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
         export: bool = typer.Option(False, "--export", help="Also write each run's transactions and daily "
                                     "marketing-mix table (Parquet and CSV) under export/ (docs/METRICS.md §4b)"),
         incrementality: bool = typer.Option(False, "--incrementality", help="Also measure what each channel of "
-                                            "the focal brand truly earns: the same runs with it switched off")
+                                            "the focal brand truly earns: the same runs with it switched off"),
+        sensitivity: bool = typer.Option(False, "--sensitivity", help="Also find what flips the verdict: each "
+                                         "uncertain parameter moved alone across its range (the file's "
+                                         "sensitivity block, or the plausible ranges)")
         ) -> None:
     """Run every arm of a scenario and write the comparative report."""
+    from .executor import Executor
     from .report import write_report
     from .runner import KEEP, run_scenario
     from .scenario import load_scenario, parse_set
@@ -90,6 +94,9 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
         sc = load_scenario(resolve_file(file), overrides=parse_set(set_), quick=quick, replications=replications)
         if lang is not None and lang not in ("en", "zh"):
             raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+        if sensitivity and len(sc.arms) < 2:
+            raise UserError(sc.path, "--sensitivity compares an arm with its reference: the file has one arm",
+                            key="arms")
     except (UserError, ConfigError, GraphFileError) as exc:
         _fail(exc)
         return
@@ -106,16 +113,24 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
     columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                TextColumn("eta"), TimeRemainingColumn())
     try:
-        with Progress(*columns, console=err_console, transient=False) as progress:
+        with Progress(*columns, console=err_console, transient=False) as progress, \
+                Executor(workers=min(n_workers, total) if not sensitivity else n_workers) as ex:
             task = progress.add_task(f"{sc.name}: runs", total=total)
             advance = lambda r: progress.advance(task)  # noqa: E731
-            truths = None
+            truths = found = None
             if incrementality:
-                results, truths = run_with_counterfactuals(sc, workers=min(n_workers, total), progress=advance,
-                                                           keep=keep)
+                results, truths = run_with_counterfactuals(sc, progress=advance, executor=ex, keep=keep)
             else:
-                results = run_scenario(sc, workers=min(n_workers, total), progress=advance, keep=keep)
-        path = write_report(sc, results, target, language, time.perf_counter() - t0, truths=truths)
+                results = run_scenario(sc, progress=advance, executor=ex, keep=keep)
+            if sensitivity:
+                from .sensitivity import run_sensitivity
+
+                more = progress.add_task(f"{sc.name}: sensitivity", total=0)
+                found = run_sensitivity(sc, results, ex, progress=lambda r: progress.advance(more),
+                                        on_round=lambda n: progress.update(
+                                            more, total=progress.tasks[more].total + n))
+        path = write_report(sc, results, target, language, time.perf_counter() - t0, truths=truths,
+                            sensitivity=found)
     except KeyboardInterrupt:
         err_console.print("interrupted: no report written")
         raise typer.Exit(130) from None

@@ -49,14 +49,18 @@ class ConfigError(ValueError):
 
 
 def P(default: Any, desc: str, unit: str = "", *, source: str = "", ui: tuple[float, float, float] | None = None,
-      **kw: Any) -> Any:
+      plausible: tuple[float, float] | None = None, **kw: Any) -> Any:
     """A documented parameter: default, one-line description, unit and source; ``ui`` = (min, max, step)
-    of its slider in the live app (a teaching range, inside the validated one)."""
+    of its slider in the live app (a teaching range, inside the validated one); ``plausible`` = (low, high)
+    factors on the market's value: how far it may plausibly be off, the range ``sim run --sensitivity``
+    explores when a scenario names none (docs/METRICS.md §6c)."""
     extra: dict[str, Any] = {"unit": unit}
     if source:
         extra["source"] = source
     if ui is not None:
         extra["ui"] = list(ui)
+    if plausible is not None:
+        extra["plausible"] = list(plausible)
     return Field(default, description=desc, json_schema_extra=extra, **kw)
 
 
@@ -297,7 +301,8 @@ class CalendarConfig(_Node):
 class CategoryConfig(_Node):
     name: str = P("snacks", "Category name", "")
     purchase_interval_days: float = P(
-        14.0, "Mean days between purchase occasions of a consumer who buys the category", "days", ge=0.01, le=10_000
+        14.0, "Mean days between purchase occasions of a consumer who buys the category", "days", ge=0.01, le=10_000,
+        plausible=(0.5, 2.0),
     )
     need_share: float = P(0.8, "Share of consumers who buy the category at all", "1", ge=0, le=1)
     reference_price: float = P(50.0, "Typical price in the category (price utility is log price / this)", "RMB",
@@ -320,7 +325,7 @@ class PlatformConfig(_Node):
     user_share: float = P(0.9, "Share of consumers active on the platform", "1", ge=0, le=1)
     ad_slots_per_user: float = P(
         20.0, "Ad impressions the platform can show each of its users per day (finite inventory)",
-        "impressions/user/day", ge=0, le=1000,
+        "impressions/user/day", ge=0, le=1000, plausible=(0.5, 2.0),
     )
     reserve_cpm: float = P(10.0, "Reserve price per 1,000 impressions", "RMB/1000 impr.", ge=0, le=10_000,
                            ui=(0, 100, 1))
@@ -399,6 +404,7 @@ class FatigueConfig(_Node):
     tolerance_mean: float = P(
         15.0, "Mean number of distinct advertising brands a consumer attends to in the window",
         "brands", ge=0, le=1000, source="S3: ~15 enterprise ads at the same time", ui=(1, 40, 1),
+        plausible=(0.5, 2.0),
     )
     tolerance_sd: float = P(0.3, "Spread of the tolerance cap (lognormal sigma)", "1", ge=0, le=3)
     window_days: int = P(7, "Window over which distinct attended brands are counted", "days", ge=1, le=365)
@@ -439,7 +445,7 @@ class ChoiceConfig(_Node):
 class OperatingMode(_Node):
     capacity: float = P(3000, "Members one operator can serve", "people/operator", ge=1, le=PEOPLE_MAX)
     wage_per_day: float = P(300.0, "Operator cost per day, paid whether or not members buy", "RMB/day", ge=0,
-                            le=MONEY_MAX)
+                            le=MONEY_MAX, plausible=(0.5, 2.0))
     content_value: float = P(0.04, "Trust gained per content message read", "1/message", ge=0, le=1)
     tier_up: float = P(0.03, "Chance a content message read moves a member up one tier", "1/message", ge=0, le=1)
     message_response: float = P(
@@ -481,7 +487,7 @@ class PrivateConfig(_Node):
     activity_initial: float = P(0.5, "Activity of a newly opened group", "1", ge=0, le=1)
     coupon_response: float = P(
         15.0, "Weight of a coupon read, relative to a content read, in triggering an order (pull-forward demand)",
-        "x", ge=0, le=100, source="S10: harvesting wins the first weeks",
+        "x", ge=0, le=100, source="S10: harvesting wins the first weeks", plausible=(0.5, 2.0),
     )
     pull_forward_days: float = P(
         14.0, "Days of future demand a read message can pull forward: the message response scales with "

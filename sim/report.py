@@ -334,15 +334,24 @@ def _write_exports(sc: Scenario, results: dict[str, list[ArmRun]], tmp: Path) ->
 
 
 def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang: str, seconds: float,
-                 command: list[str] | None = None, truths: list | None = None) -> Path:
+                 command: list[str] | None = None, truths: list | None = None, sensitivity: Any = None) -> Path:
     """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing).
-    ``truths``: the channel truth of :mod:`sim.incrementality`, when it was measured."""
+    ``truths``: the channel truth of :mod:`sim.incrementality`; ``sensitivity``: what flips the verdict
+    (:mod:`sim.sensitivity`), each when it was measured."""
     from . import __version__
 
     with atomic_folder(out) as tmp:
         kpis = kpi_table(results, focal_brands(sc))
         table = summary_table(kpis, sc.reference_of)
         summary = executive_summary(sc, results, table, lang)
+        extra = []
+        if sensitivity is not None:
+            from .sensitivity import sensitivity_frame
+            from .sensitivity_report import flip_sentences, sensitivity_html
+
+            summary[2:2] = flip_sentences(sensitivity, lang)  # after the verdict and its confidence
+            extra += sensitivity_html(sensitivity, lang)
+            sensitivity_frame(sensitivity).to_csv(tmp / "sensitivity.csv", index=False)
         from .report_charts import charts  # (it reads this module's series and statistics)
 
         figs = charts(sc, results, kpis, lang)
@@ -357,11 +366,10 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
         }
         (tmp / "plotly.min.js").write_text(po.get_plotlyjs(), encoding="utf-8")
         _write_exports(sc, results, tmp)
-        extra = []
         if truths is not None:
             from .incrementality import truth_frame, truth_html
 
-            extra = truth_html(truths, lang)
+            extra += truth_html(truths, lang)
             truth = truth_frame(truths)
             truth.to_csv(tmp / "incrementality.csv", index=False)
             if (tmp / "export").is_dir():  # the ground truth to score a marketing-mix model against

@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .config import ConfigError, NoBoolNumbers, SimConfig, _suggest, default_config, error_loc, get_path, with_overrides
 from .graph import GraphFileError, load_edgelist
+from .levers import SensitivitySpec, check_levers
 from .posterior import PosteriorDraws, check
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema="
@@ -97,6 +98,8 @@ class ScenarioFile(NoBoolNumbers):
     quick: Quick = Field(default_factory=Quick)
     posterior: PosteriorDraws | None = Field(
         None, description="Market parameters drawn from a calibration (sim calibrate): replication k runs on draw k")
+    sensitivity: SensitivitySpec | None = Field(
+        None, description="What sim run --sensitivity varies (docs/METRICS.md §6c); default: the plausible ranges")
 
 
 @dataclass
@@ -120,6 +123,7 @@ class Scenario:
     posterior: PosteriorDraws | None = None
     base_overrides: dict[str, Any] = field(default_factory=dict)  # the file's base, as dotted paths
     arm_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # each arm's, as dotted paths
+    sensitivity: SensitivitySpec | None = None
 
     def replication(self, k: int) -> tuple[SimConfig, dict[str, SimConfig]]:
         """The warm-up market and each arm's market of replication k (on posterior draw k, if any)."""
@@ -336,7 +340,8 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
     """Read, validate and resolve a scenario file. Raises :class:`UserError` on any mistake."""
     p = Path(path)
     data, lines = read_yaml(p)
-    sf = validate_file(ScenarioFile, data, p, lines, {"outputs": Outputs, "quick": Quick}, "name, base, arms, ...")
+    sections = {"outputs": Outputs, "quick": Quick, "sensitivity": SensitivitySpec}
+    sf = validate_file(ScenarioFile, data, p, lines, sections, "name, base, arms, ...")
     if not sf.arms:
         raise UserError(p, "at least one arm is needed", key="arms", line=_line_for(lines, "arms"))
     reference = sf.reference or next(iter(sf.arms))
@@ -379,12 +384,28 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
         arms[name] = arm
     if sf.posterior is not None:
         check_posterior(sf.posterior, base, p, lines)
+    if sf.sensitivity is not None:
+        _check_sensitivity(sf, arms, p, lines)
     q = sf.question if isinstance(sf.question, dict) else {"en": sf.question}
     return Scenario(path=p, name=sf.name or p.stem, question=dict(q), base=base, arms=arms, reference=reference,
                     replications=reps, days=sf.days, seed=sf.seed, lang=sf.outputs.lang, daily=sf.outputs.daily,
                     overrides=dict(overrides or {}), quick=quick, compare_to=dict(sf.compare_to),
                     posterior=sf.posterior, base_overrides=flatten(sf.base, template),
-                    arm_overrides={name: flatten(ov or {}, template) for name, ov in sf.arms.items()})
+                    arm_overrides={name: flatten(ov or {}, template) for name, ov in sf.arms.items()},
+                    sensitivity=sf.sensitivity)
+
+
+def _check_sensitivity(sf: ScenarioFile, arms: dict[str, SimConfig], file: Path, lines: dict[str, int]) -> None:
+    """The block's arm exists and each lever can be set to both ends of its range in the arms it varies."""
+    spec = sf.sensitivity
+    if spec.arm is not None and spec.arm not in arms:
+        raise UserError(file, f"{spec.arm!r} is not an arm{_suggest(spec.arm, list(arms))}", key="sensitivity.arm",
+                        line=_line_for(lines, "sensitivity.arm"))
+    problem = check_levers(spec, arms)
+    if problem is not None:
+        path, message = problem
+        key = f"sensitivity.parameters.{path}"
+        raise UserError(file, message, key=key, line=_line_for(lines, key, "sensitivity"))
 
 
 def check_posterior(post: PosteriorDraws, base: SimConfig, file: Path, lines: dict[str, int]) -> None:
