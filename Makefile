@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # pytest-xdist workers: the suite runs in parallel on the machine's cores.
 JOBS ?= $(shell nproc)
 
-.PHONY: demo test bench lint schema clean
+.PHONY: demo test bench lint schema clean ground-truth
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,25 @@ bench: $(VENV)/.installed
 	$(BIN)/sim bench
 	SIM_BENCH=full $(BIN)/python -m pytest -q benchmarks --benchmark-only
 
+# Docking against outside tools (docs/GROUND_TRUTH.md): PyMC-Marketing's BG/NBD and MMM fitted on the
+# exports, against the simulated truth. Its own venv (~1.6 GB), so that .venv and CI stay light;
+# ARGS=--quick for a smoke size, ARGS='--workers 2' for two simulation workers.
+AVENV := .venv-analytics
+ABIN := $(AVENV)/bin
+
+$(AVENV)/.installed: pyproject.toml
+	test -x $(ABIN)/python || $(PYTHON) -m venv $(AVENV)
+	$(ABIN)/pip install -q --upgrade pip
+	$(ABIN)/pip install -q -e '.[analytics]'
+	touch $@
+
+ground-truth: $(AVENV)/.installed
+	$(ABIN)/python -m pytest -q --noconftest -p no:cacheprovider tests/test_export_readback.py
+	$(ABIN)/python experiments/ground_truth.py $(ARGS)
+
 schema: $(VENV)/.installed
 	for k in scenario experiment explain calibration optimization; do \
 		$(BIN)/sim schema --kind $$k --out schema/$$k.schema.json; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts
+	rm -rf $(VENV) $(AVENV) .pytest_cache tests/artifacts
