@@ -9,8 +9,10 @@ kept its position against the other bidders in that auction,
 
     price = max(reserve, score_next / quality_winner^w),
 
-and never more than its own bid (:func:`gsp_prices`; MODEL_BRIEF F13: for truthful bids
-uniform on [0, 1], equal quality and no reserve, E[price_k] = (n − k)/(n + 1)).
+and never more than its own bid. With unlimited budgets (every π = 1 below) the price at rank k is
+the GSP price of position k; for truthful bids uniform on [0, 1], equal quality and no reserve,
+E[price_k] = (n − k)/(n + 1) (docs/MODEL.md §1, fact F13). :func:`rank_bids` ranks and prices every
+round the engine sells, and F13's docking drives the same function.
 
 A segment's impressions are many separate auctions. A budget-limited bidder takes part in
 only a share π_i of them (throttling), so with few advertisers most impressions see one
@@ -32,41 +34,9 @@ CPM and CAC are outputs, never inputs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-
-
-def gsp_prices(bids: np.ndarray, quality: np.ndarray, reserve: float = 0.0,
-               quality_weight: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    """Rank and GSP price per unit for each bidder of one auction (or a batch of auctions).
-
-    Args:
-        bids: bid per impression (RMB), shape (n,) or (rounds, n).
-        quality: quality score per bidder, broadcastable to ``bids``.
-        reserve: reserve price per impression (RMB).
-        quality_weight: exponent w on quality in the score.
-
-    Returns:
-        (order, price): ``order[..., k]`` is the index of the bidder in position k (highest
-        score first); ``price[..., i]`` is what bidder i pays per unit if it wins a slot, NaN
-        for bidders whose bid is below the reserve.
-    """
-    bids = np.asarray(bids, dtype=float)
-    qw = np.broadcast_to(np.asarray(quality, dtype=float) ** quality_weight, bids.shape)
-    score = bids * qw
-    # stable sort on -score: ties keep index order, which keeps runs deterministic
-    order = np.argsort(-score, axis=-1, kind="stable")
-    sorted_score = np.take_along_axis(score, order, axis=-1)
-    next_score = np.concatenate([sorted_score[..., 1:], np.zeros(sorted_score.shape[:-1] + (1,))], axis=-1)
-    sorted_q = np.take_along_axis(qw, order, axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        sorted_price = np.where(sorted_q > 0, next_score / sorted_q, 0.0)
-    sorted_price = np.maximum(sorted_price, reserve)
-    sorted_bid = np.take_along_axis(bids, order, axis=-1)
-    sorted_price = np.minimum(sorted_price, sorted_bid)
-    sorted_price = np.where(sorted_bid >= reserve, sorted_price, np.nan)
-    price = np.empty_like(sorted_price)
-    np.put_along_axis(price, order, sorted_price, axis=-1)
-    return order, price
 
 
 def participation(score: list[float], qw: list[float], bid: list[float], budget: list[float], inventory: float,
@@ -103,37 +73,55 @@ def participation(score: list[float], qw: list[float], bid: list[float], budget:
     return pi, price
 
 
-def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
-               reserve: float, quality_weight: float, max_qty: float = np.inf, tie_offset: int = 0
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """Sell one round's inventory to budget-constrained, throttled bidders (see module docstring).
+@dataclass(frozen=True)
+class RankedBids:
+    """One round's bidders in rank order: who they are, their throttling share π and expected price per win."""
 
-    max_qty is the platform's frequency cap times the segment's users (per round). Equal
-    scores are ranked in turn: bidder ``tie_offset`` (mod n) first, then the next indices,
-    so that identical bidders share the top rank over rounds instead of the lowest index
-    always winning it.
+    bidder: np.ndarray  # indices into the round's bidders, highest score first (active bidders only)
+    share: list[float]
+    price: list[float]
 
-    Returns:
-        (impressions, spend) per bidder for this round.
+
+def rank_bids(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float, reserve: float,
+              quality_weight: float, max_qty: float = np.inf, tie_offset: int = 0) -> RankedBids:
+    """Rank one round's active bidders (budget, bid above the reserve) by score and price them.
+
+    Equal scores are ranked in turn: bidder ``tie_offset`` (mod n) first, then the next indices, so that
+    identical bidders share the top rank over rounds instead of the lowest index always winning it.
     """
     n = len(bids)
-    imps = np.zeros(n)
-    spend = np.zeros(n)
     active = (budgets > 0) & (bids > 0) & (bids >= reserve)
-    if not active.any() or inventory <= 0:
-        return imps, spend
     idx = np.flatnonzero(active)
+    if idx.size == 0 or inventory <= 0:
+        return RankedBids(idx, [], [])
     qw = np.asarray(quality, dtype=float)[idx] ** quality_weight
     score = bids[idx] * qw
     order = np.lexsort(((idx - tie_offset) % n, -score))  # by score, ties in turn: deterministic
     idx, qw, score = idx[order], qw[order], score[order]
     pi, price = participation(score.tolist(), qw.tolist(), bids[idx].tolist(), budgets[idx].tolist(),
                               float(inventory), float(reserve), float(max_qty))
+    return RankedBids(idx, pi, price)
+
+
+def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
+               reserve: float, quality_weight: float, max_qty: float = np.inf, tie_offset: int = 0
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Sell one round's inventory to budget-constrained, throttled bidders (see module docstring).
+
+    max_qty is the platform's frequency cap times the segment's users (per round); ties rotate with
+    ``tie_offset`` (:func:`rank_bids`).
+
+    Returns:
+        (impressions, spend) per bidder for this round.
+    """
+    imps = np.zeros(len(bids))
+    spend = np.zeros(len(bids))
+    ranked = rank_bids(bids, quality, budgets, inventory, reserve, quality_weight, max_qty, tie_offset)
     free = 1.0
-    for k, i in enumerate(idx):  # a loop over the few bidders of a segment, not over consumers
-        imps[i] = inventory * free * pi[k]
-        spend[i] = min(imps[i] * price[k], budgets[i])  # min: rounding only
-        free *= 1.0 - pi[k]
+    for k, i in enumerate(ranked.bidder):  # a loop over the few bidders of a segment, not over consumers
+        imps[i] = inventory * free * ranked.share[k]
+        spend[i] = min(imps[i] * ranked.price[k], budgets[i])  # min: rounding only
+        free *= 1.0 - ranked.share[k]
     return imps, spend
 
 

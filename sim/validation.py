@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .api import run
-from .auction import gsp_prices
+from .auction import rank_bids
 from .config import (
     AdsConfig,
     AllianceSettings,
@@ -99,18 +99,19 @@ def bass_docking(p: float, q: float, n: int = 20_000, days: int = 75, seed: int 
 
 def auction_docking(bidders: list[int] | range = range(2, 13), slots: int = 1, rounds: int = 20_000,
                     seed: int = 0) -> pd.DataFrame:
-    """Mean GSP price per slot position against (n − k)/(n + 1), for positions k < n.
+    """Mean price per slot position against (n − k)/(n + 1), for positions k < n.
 
-    Uses the model's own :func:`sim.auction.gsp_prices` with truthful uniform bids, equal
-    quality and no reserve. Returns columns ``bidders``, ``position``, ``simulated``,
-    ``analytic``.
+    Drives the engine's own pricing (:func:`sim.auction.rank_bids`, which prices every round the
+    platforms sell) with truthful uniform bids, equal quality, unlimited budgets and no reserve: then
+    every bidder takes part in every auction and the price at rank k is the GSP price of position k.
+    Returns columns ``bidders``, ``position``, ``simulated``, ``analytic``.
     """
     rng = np.random.default_rng(seed)
     rows = []
     for n in bidders:
         bids = rng.random((rounds, n))
-        order, price = gsp_prices(bids, np.ones(n), reserve=0.0)
-        paid = np.take_along_axis(price, order, axis=1)  # price by position, highest score first
+        quality, budgets = np.ones(n), np.full(n, np.inf)
+        paid = np.array([rank_bids(b, quality, budgets, 1.0, 0.0, 1.0).price for b in bids])  # by rank
         for k in range(1, min(slots, n - 1) + 1):
             rows.append({"bidders": n, "position": k, "simulated": float(paid[:, k - 1].mean()),
                          "analytic": (n - k) / (n + 1)})
