@@ -14,6 +14,7 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import solara
 from mesa.visualization import SolaraViz
@@ -21,6 +22,7 @@ from mesa.visualization.utils import update_counter
 
 from .config import FatigueConfig, MarketConfig, PlatformConfig, SimConfig, StrategyConfig, default_config
 from .i18n import KNOB_LABELS, VIZ_STRINGS
+from .metrics import BRAND_METRICS, PLATFORM_METRICS
 from .model import TrafficModel
 
 LANG = os.environ.get("SIM_VIZ_LANG", "en") if os.environ.get("SIM_VIZ_LANG") in ("en", "zh") else "en"
@@ -119,14 +121,57 @@ class AppModel(TrafficModel):
 # ------------------------------------------------------------------------------ charts
 
 
-def _brand_days(model: TrafficModel):
-    """The daily brand and platform rows, built once per simulated day for all the charts."""
-    cached = getattr(model, "_app_frames", None)
-    if cached is None or cached[0] != model.day:
-        d = model.recorder.frame()
-        cached = (model.day, d[d["entity_type"] == "brand"], d[d["entity_type"] == "platform"])
-        model._app_frames = cached
-    return cached[1], cached[2]
+class MarketSeries:
+    """The daily market totals the charts draw, one row appended per simulated day.
+
+    Rebuilding the recorder's tidy frame every day cost time in proportion to the days run (about
+    20 ms by day 200); the charts only need a dozen sums per day, so each day's brand and platform
+    rows are summed once, when the day is new, and the charts read these short columns.
+    """
+
+    SUMS = ("ad_spend", "new_customers_paid", "pool_members_tier1", "pool_members_tier2", "pool_members_tier3",
+            "messages_read", "pool_members", "impressions_wasted", "impressions_valid")
+
+    def __init__(self, model: TrafficModel):
+        self.model = model
+        self.seen = 0  # recorder days already appended
+        self.columns: dict[str, list[float]] = {k: [] for k in ("day", "cpm", *self.SUMS)}
+        self.strategies = sorted({b.cfg.strategy for b in model.brands})
+        self.profit: dict[str, list[float]] = {s: [] for s in self.strategies}  # mean profit per brand of s
+
+    def catch_up(self) -> None:
+        """Append the days the recorder holds that the series does not (one, in a running app)."""
+        m, rec = self.model, self.model.recorder
+        col = {name: j for j, name in enumerate(BRAND_METRICS)}
+        cpm = PLATFORM_METRICS.index("cpm")
+        strategy = np.array([b.cfg.strategy for b in m.brands])
+        for k in range(self.seen, len(rec.days)):
+            rows = rec.brand_rows[k]  # (B, metrics), agent units: counts and money scale to the market
+            self.columns["day"].append(rec.days[k])
+            self.columns["cpm"].append(float(np.mean(rec.platform_rows[k][:, cpm])))
+            for name in self.SUMS:
+                self.columns[name].append(float(rows[:, col[name]].sum()) * m.scale)
+            for s in self.strategies:
+                self.profit[s].append(float(rows[strategy == s, col["profit"]].mean()) * m.scale)
+        self.seen = len(rec.days)
+
+    def frame(self) -> pd.DataFrame:
+        """The series as a frame indexed by day (built from the short columns, not the tidy frame)."""
+        self.catch_up()
+        df = pd.DataFrame(self.columns).set_index("day")
+        for s in self.strategies:
+            df[f"profit_{s}"] = self.profit[s]
+        return df
+
+
+def market_series(model: TrafficModel) -> pd.DataFrame:
+    """The charts' daily totals for ``model``, appended day by day and shared by all the charts."""
+    series = getattr(model, "_app_series", None)
+    if series is None:
+        series = model._app_series = MarketSeries(model)
+    if getattr(model, "_app_series_day", None) != model.day:
+        model._app_series_frame, model._app_series_day = series.frame(), model.day
+    return model._app_series_frame
 
 
 def _fig(title: str, ytitle: str) -> go.Figure:
@@ -136,39 +181,36 @@ def _fig(title: str, ytitle: str) -> go.Figure:
     return fig
 
 
-def _per_day(b, num: str, den: str):
+def _ratio(d: pd.DataFrame, num: str, den: str) -> pd.Series:
     """A daily market ratio: Σ num / Σ den over brands (missing where the denominator is 0)."""
-    g = b.groupby("day")
-    return g[num].sum() / g[den].sum().replace(0, np.nan)
+    return d[num] / d[den].replace(0, np.nan)
 
 
 def cost_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("cost"), "RMB")
-    b, p = _brand_days(model)
-    if len(b):
-        g = b.groupby("day")
-        spend, paid = g["ad_spend"].sum(), g["new_customers_paid"].sum()
+    d = market_series(model)
+    if len(d):
+        spend, paid = d["ad_spend"], d["new_customers_paid"]
         cac = spend.rolling(30, min_periods=1).sum() / paid.rolling(30, min_periods=1).sum().replace(0, np.nan)
-        cpm = p.groupby("day")["cpm"].mean()
-        fig.add_trace(go.Scatter(x=cpm.index, y=cpm.values, name="CPM"))
+        fig.add_trace(go.Scatter(x=d.index, y=d["cpm"].values, name="CPM"))
         fig.add_trace(go.Scatter(x=cac.index, y=cac.values, name="CAC"))
     return fig
 
 
 def pool_figure(model: TrafficModel) -> go.Figure:
     fig = _fig(t("pools"), t("members"))
-    b, _ = _brand_days(model)
-    for tier in (1, 2, 3) if len(b) else ():
-        s = b.groupby("day")[f"pool_members_tier{tier}"].sum()
+    d = market_series(model)
+    for tier in (1, 2, 3) if len(d) else ():
+        s = d[f"pool_members_tier{tier}"]
         fig.add_trace(go.Scatter(x=s.index, y=s.values, name=f"{t('tier')} {tier}", stackgroup="pool"))
     return fig
 
 
 def _ratio_figure(model: TrafficModel, title: str, ytitle: str, num: str, den: str, name: str) -> go.Figure:
     fig = _fig(t(title), t(ytitle))
-    b, _ = _brand_days(model)
-    if len(b):
-        r = _per_day(b, num, den)
+    d = market_series(model)
+    if len(d):
+        r = _ratio(d, num, den)
         fig.add_trace(go.Scatter(x=r.index, y=r.values, name=t(name)))
     return fig
 
@@ -178,11 +220,12 @@ def activity_figure(model: TrafficModel) -> go.Figure:
 
 
 def profit_figure(model: TrafficModel) -> go.Figure:
+    """Cumulative profit of the mean brand of each strategy."""
     fig = _fig(t("profit"), "RMB")
-    b, _ = _brand_days(model)
-    for strat, g in b.groupby("strategy") if len(b) else ():
-        s = (g.groupby("day")["profit"].sum() / g["brand_id"].nunique()).cumsum()
-        fig.add_trace(go.Scatter(x=s.index, y=s.values, name=str(strat)))
+    d = market_series(model)
+    for col in [c for c in d.columns if c.startswith("profit_")] if len(d) else ():
+        s = d[col].cumsum()
+        fig.add_trace(go.Scatter(x=s.index, y=s.values, name=col.removeprefix("profit_")))
     return fig
 
 

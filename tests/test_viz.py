@@ -11,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.browser import ARTIFACTS, guarded_context
@@ -44,10 +45,36 @@ def test_one_day_of_the_app_market_is_fast():
     t0 = time.perf_counter()
     for _ in range(20):  # a day as the app sees it: the step and the daily rows its charts read
         m.step()
-        app._brand_days(m)
+        app.market_series(m)
     ms = (time.perf_counter() - t0) / 20 * 1000
     print(f"app market: {ms:.1f} ms per simulated day (step and chart data, days 61-80)")
     assert ms < 50
+
+
+def test_the_charts_series_appended_day_by_day_equal_the_recorders_frame():
+    """The app appends each day's totals instead of rebuilding the tidy frame; the totals must be the
+    ones the tidy frame gives, whether the series is read every day or caught up after many days."""
+    from sim import app
+
+    m = app.AppModel(n_consumers=600, private_share=0.4)
+    for day in range(25):
+        m.step()
+        if day < 10:
+            app.market_series(m)  # read daily for ten days, then caught up in one go at the end
+    got = app.market_series(m)
+    d = m.recorder.frame()
+    b, p = d[d["entity_type"] == "brand"], d[d["entity_type"] == "platform"]
+    want = b.groupby("day")[list(app.MarketSeries.SUMS)].sum()
+    assert got.index.tolist() == list(range(1, 26))
+    np.testing.assert_allclose(got[list(app.MarketSeries.SUMS)].to_numpy(), want.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(got["cpm"].to_numpy(), p.groupby("day")["cpm"].mean().to_numpy(), rtol=1e-12)
+    for strat, g in b.groupby("strategy"):
+        mean_profit = g.groupby("day")["profit"].sum() / g["brand_id"].nunique()
+        np.testing.assert_allclose(got[f"profit_{strat}"].to_numpy(), mean_profit.to_numpy(), rtol=1e-12)
+    assert got["pool_members"].iloc[-1] > 0  # the pools chart has something to show
+    # the figures draw these series
+    fig = app.profit_figure(m)
+    assert {tr.name for tr in fig.data} == set(b["strategy"].unique())
 
 
 def _free_port() -> int:
