@@ -138,10 +138,10 @@ class DailyRecorder:
         col["pool_active"] = np.zeros(B)
         col["pool_active"][pools] = count_cols((tier_p > 0) & ((t - st.t_private[:, pools]) < 7))
         col["pool_joins"] = d["joins"]
-        col["mutes"] = msg["mutes"]
-        col["pool_exits"] = msg["exits"]
-        col["messages_sent"] = msg["sent"]
-        col["messages_read"] = msg["read"]
+        col["mutes"] = msg.mutes
+        col["pool_exits"] = msg.exits
+        col["messages_sent"] = msg.sent
+        col["messages_read"] = msg.read
         col["cpm"] = _ratio(d["ad_spend"], d["impressions"], 1000.0)
         col["cac_public"] = _ratio(d["ad_spend"], col["new_customers_paid"])
         col["bid_cpm"] = np.array([b.bid * 1000 for b in m.brands])

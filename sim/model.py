@@ -37,6 +37,7 @@ from .graph import build_graph
 from .invariants import InvariantError, check_cap, check_finite, close
 from .ledger import PAYEE, Ledger
 from .metrics import DailyRecorder
+from .records import ConsumerDay, PoolDay
 from .rng import brand_streams, make_streams, seed_sequence
 from .state import apply_traits, init_state
 
@@ -315,11 +316,11 @@ class TrafficModel(mesa.Model):
         seg = self.seg_size[self.b_plat, self.b_cat]
         lam = np.where(seg > 0, valid_exp / np.maximum(seg, 1), 0.0).astype(f32)
         started = time.perf_counter()
-        cu = self._consumers(t, lam, alive, occ_mult, act_boost)
+        day = self._consumers(t, lam, alive, occ_mult, act_boost)
         self.consumer_seconds += time.perf_counter() - started
-        n_imp, wasted, msg, orders = cu["n_imp"], cu["wasted"], cu["msg"], cu["orders"]
-        o_i, o_b, joins, incentives = cu["o_i"], cu["o_b"], cu["joins"], cu["incentives"]
-        clicks = cu["clicks"]
+        n_imp, wasted, msg, orders = day.impressions, day.wasted, day.messages, day.orders
+        o_i, o_b, joins, incentives = day.order_consumer, day.order_brand, day.joins, day.incentives
+        clicks = day.clicks
         most = pools.stochastic_round_max(lam)  # impressions per pair today are at most this
         delivered = ar.sum_cols_counts(n_imp, most)
         factor = np.where(valid_exp > 0, delivered / np.maximum(valid_exp, 1e-300), 0.0)
@@ -336,12 +337,12 @@ class TrafficModel(mesa.Model):
             "ads": ad_spend,
             "commission": np.bincount(o_b, orders["commission"], B),
             "wages": wages,
-            "content": msg["content_cost"],
+            "content": msg.content_cost,
             "incentives": incentives,
             "referral": np.bincount(o_b, orders["referral"], B),
             "overheads": self.b_overheads * alive,
         }
-        fees = msg["alliance_fees"]
+        fees = msg.alliance_fees
         rows = self.ledger.day_rows(t, flows, self.b_plat, fees)
         fee_paid, fee_income = fees.sum(axis=1), fees.sum(axis=0)
         costs = sum(flows[k] for k in PAYEE)
@@ -386,7 +387,7 @@ class TrafficModel(mesa.Model):
 
     # ------------------------------------------------------------------ the consumer update
     def _consumers(self, t: int, lam: np.ndarray, alive: np.ndarray, occ_mult: float,
-                   act_boost: float) -> dict[str, Any]:
+                   act_boost: float) -> ConsumerDay:
         """The consumer update of day t: MODEL_BRIEF §4 steps 3 (delivery) to 7, array code over the population.
 
         Args:
@@ -394,8 +395,7 @@ class TrafficModel(mesa.Model):
             alive: bool (B,), brands in the market today.
             occ_mult, act_boost: the calendar's purchase-occasion multiplier and group-activity boost.
 
-        Returns n_imp and wasted (N, B), clicks (B,), the private channels' results ``msg``, the
-        day's orders (``o_i``, ``o_b`` and the settled ``orders``), ``joins`` and ``incentives`` (B,).
+        Returns the day's :class:`~sim.records.ConsumerDay`.
         This is the part the per-agent reference in tests/reference/ reimplements and the
         benchmark times (``consumer_seconds``).
         """
@@ -466,8 +466,8 @@ class TrafficModel(mesa.Model):
         ar.stamp(st.t_wom, wom_touch, t)
         ar.set_one(st.awareness, touch)
         touched_today = touch
-        if msg["offer_read_i"].size:  # a partner's offer read in a pool touches the partner brand
-            touched_today[msg["offer_read_i"], msg["offer_read_b"]] = True
+        if msg.offer_read_i.size:  # a partner's offer read in a pool touches the partner brand
+            touched_today[msg.offer_read_i, msg.offer_read_b] = True
         # a click is an impulse order with probability impulse_rate: u < rate · h_paid given u < h_paid
         impulse_rate = self.c_impulse[self.b_cat].astype(f32)
         impulse = (u_touch.ravel()[clicked] < impulse_rate[click_b] * h_paid.ravel()[clicked]) & alive[click_b]
@@ -492,7 +492,7 @@ class TrafficModel(mesa.Model):
             oi.append(rows[ok])
             ob.append(bc[pick[ok]])
         imp_i, imp_b = click_i[impulse], click_b[impulse]
-        resp_i, resp_b = msg["respond_i"], msg["respond_b"]
+        resp_i, resp_b = msg.respond_i, msg.respond_b
         oi += [imp_i, resp_i]
         ob += [imp_b, resp_b]
         key = np.unique(np.concatenate(oi).astype(np.int64) * B + np.concatenate(ob)) if oi else np.zeros(0, np.int64)
@@ -502,8 +502,8 @@ class TrafficModel(mesa.Model):
 
         # 7. joining the pool ------------------------------------------------------------------
         joins, incentives = self._join(t, o_i, o_b, alive)
-        return dict(n_imp=n_imp, wasted=wasted, clicks=clicks, msg=msg, o_i=o_i, o_b=o_b, orders=orders,
-                    joins=joins, incentives=incentives)
+        return ConsumerDay(impressions=n_imp, wasted=wasted, clicks=clicks, messages=msg, order_consumer=o_i,
+                           order_brand=o_b, orders=orders, joins=joins, incentives=incentives)
 
     # ------------------------------------------------------------------ private channels
     def _pushes(self, t: int, alive: np.ndarray) -> dict[str, Any]:
@@ -542,7 +542,7 @@ class TrafficModel(mesa.Model):
         return {"content": k_content, "coupon": k_coupon, "offer": k_offer, "rival": k_rival,
                 "all": k_content + k_coupon + k_offer, "offers_for": offers_for, "reach": reach, "content_cost": cost}
 
-    def _private_channels(self, t: int, alive: np.ndarray, act_boost: float) -> dict[str, Any]:
+    def _private_channels(self, t: int, alive: np.ndarray, act_boost: float) -> PoolDay:
         """Pushes and partner offers to members, reading within attention, and their effects.
 
         Works on the rows of consumers who are members of some pool (``rows``) and the columns
@@ -565,7 +565,7 @@ class TrafficModel(mesa.Model):
         cols = np.flatnonzero(ar.count_cols(st.tier > 0))
         if cols.size == 0:
             st.irritation *= f32(pc.irritation_decay)
-            return out
+            return PoolDay(**out)
         rows = np.flatnonzero(ar.count_rows(st.tier[:, cols] > 0) > 0)
         sub = np.ix_(rows, cols)
         tier = st.tier[sub]
@@ -686,7 +686,7 @@ class TrafficModel(mesa.Model):
         out["exits"][cols] = exit_now.sum(axis=0)
         for j in np.flatnonzero(exit_now.any(axis=0)):
             self._leave(rows[np.flatnonzero(exit_now[:, j])], int(cols[j]))
-        return out
+        return PoolDay(**out)
 
     def _update_group_activity(self, b: int, content_reads: np.ndarray, spam_reads: np.ndarray,
                                offer_reads: np.ndarray, offers_for: dict[int, list], act_boost: float) -> None:

@@ -24,6 +24,7 @@ import numpy as np
 from sim import choice as ch
 from sim import pools
 from sim.model import TrafficModel
+from sim.records import ConsumerDay, PoolDay
 
 PER_BRAND = ("awareness", "trust", "adstock", "coupon", "coupon_fatigue", "irritation", "tier", "muted", "group",
              "orders", "last_attended", "last_reached", "t_private", "t_alliance", "t_paid", "t_wom", "coupon_day")
@@ -289,7 +290,7 @@ class ReferenceModel(TrafficModel):
                 agent.tier[b], agent.muted[b], agent.group[b] = 0, False, -1
 
     def _consumers(self, t: int, lam: np.ndarray, alive: np.ndarray, occ_mult: float,
-                   act_boost: float) -> dict[str, Any]:
+                   act_boost: float) -> ConsumerDay:
         if not hasattr(self, "ref_agents"):  # created from the population arrays on the first day (not timed)
             self.ref_agents = [ReferenceConsumer(self, i) for i in range(self.N)]
             self.reference_seconds = 0.0  # time in the agents' steps alone (sim bench)
@@ -403,7 +404,7 @@ class ReferenceModel(TrafficModel):
         return joins, incentives
 
     def _to_arrays(self, t: int, content_cost: np.ndarray, joins: np.ndarray, incentives: np.ndarray
-                   ) -> dict[str, Any]:
+                   ) -> ConsumerDay:
         """Write the agents' state back to the population arrays the brand side reads; the day's results."""
         st, B = self.state, self.n_brands
         for name in PER_BRAND:
@@ -414,8 +415,8 @@ class ReferenceModel(TrafficModel):
         for carrier, offers in self.plan_pushes["offers_for"].items():
             for p, n, al in offers:
                 fees[p, carrier] += n * self.offer_delivered[carrier] * al.fee_per_offer
-        msg = {"content_cost": content_cost, "alliance_fees": fees, "sent": np.array(self.msg_sent),
-               "read": np.array(self.msg_read), "mutes": np.array(self.mutes), "exits": np.array(self.exits)}
+        msg = PoolDay(content_cost=content_cost, alliance_fees=fees, sent=np.array(self.msg_sent),
+                      read=np.array(self.msg_read), mutes=np.array(self.mutes), exits=np.array(self.exits))
         rows = sorted(self.orders_today, key=lambda r: (r[0], r[1]))
         o_i = np.array([r[0] for r in rows], dtype=np.int64)
         o_b = np.array([r[1] for r in rows], dtype=np.int64)
@@ -423,6 +424,6 @@ class ReferenceModel(TrafficModel):
                 "clicked")
         dtypes = {"new": bool, "channel": np.int8, "clicked": bool}
         orders = {k: np.array([r[2][k] for r in rows], dtype=dtypes.get(k, float)) for k in keys}
-        return dict(n_imp=np.array(self.day_imps, dtype=np.float32), wasted=np.array(self.day_wasted, np.float32),
-                    clicks=np.array(self.clicks), msg=msg, o_i=o_i, o_b=o_b, orders=orders, joins=joins,
-                    incentives=incentives)
+        return ConsumerDay(impressions=np.array(self.day_imps, dtype=np.float32),
+                           wasted=np.array(self.day_wasted, np.float32), clicks=np.array(self.clicks), messages=msg,
+                           order_consumer=o_i, order_brand=o_b, orders=orders, joins=joins, incentives=incentives)
