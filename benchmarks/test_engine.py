@@ -13,7 +13,7 @@ import pytest
 
 import sim
 from sim.model import TrafficModel
-from tests.reference import ReferenceModel
+from sim.reference import ReferenceModel
 
 FULL = os.environ.get("SIM_BENCH") == "full"
 AGENTS = 20_000 if FULL else 1_000

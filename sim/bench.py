@@ -9,9 +9,8 @@ mechanism on and ``warmup_days`` 0, so "365 days" means 365 steps (MODEL_BRIEF Â
 * ``n100k_365d_seconds``: the whole model, 100,000 consumers, 20 brands, 365 days;
 * ``n1m_seconds_per_day`` and ``n1m_peak_rss_mb``: 1,000,000 consumers over a few days.
 
-The reference lives in ``tests/reference/`` (it is a test oracle, not part of the package); when
-it cannot be imported (an installed package without the repository), the ratio is reported as
-missing.
+The reference is :mod:`sim.reference` (the test oracle, shipped with the package so that ``sim bench``
+works from a wheel).
 """
 
 from __future__ import annotations
@@ -45,8 +44,7 @@ def measure(kind: str, agents: int, days: int, seed: int = 1) -> dict[str, Any]:
 
         model = TrafficModel(cfg, seed=seed)
     elif kind == "reference":
-        sys.path.insert(0, str(REPO))
-        from tests.reference import ReferenceModel  # only present in a repository checkout
+        from .reference import ReferenceModel
 
         model = ReferenceModel(cfg, seed=seed)
     else:

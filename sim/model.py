@@ -396,7 +396,7 @@ class TrafficModel(mesa.Model):
             occ_mult, act_boost: the calendar's purchase-occasion multiplier and group-activity boost.
 
         Returns the day's :class:`~sim.records.ConsumerDay`.
-        This is the part the per-agent reference in tests/reference/ reimplements and the
+        This is the part the per-agent reference in sim/reference/ reimplements and the
         benchmark times (``consumer_seconds``).
         """
         cfg, st, rs = self.cfg, self.state, self.streams

@@ -1,4 +1,4 @@
-"""Differential test: the array engine and the per-agent reference (tests/reference/) agree.
+"""Differential test: the array engine and the per-agent reference (sim/reference/) agree.
 
 Both run the same small market (every mechanism on, an alliance of three pool brands added,
 400 consumers, 90 days, warm-up 0) over
@@ -18,7 +18,7 @@ from scipy import stats
 
 import sim
 from sim.model import TrafficModel
-from tests.reference import ReferenceModel
+from sim.reference import ReferenceModel
 
 # Both tests read one set of reference runs: keep them on one xdist worker (make test: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("differential")

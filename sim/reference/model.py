@@ -21,10 +21,10 @@ from typing import Any
 import mesa
 import numpy as np
 
-from sim import choice as ch
-from sim import pools
-from sim.model import TrafficModel
-from sim.records import ConsumerDay, PoolDay
+from .. import choice as ch
+from .. import pools
+from ..model import TrafficModel
+from ..records import ConsumerDay, PoolDay
 
 PER_BRAND = ("awareness", "trust", "adstock", "coupon", "coupon_fatigue", "irritation", "tier", "muted", "group",
              "orders", "last_attended", "last_reached", "t_private", "t_alliance", "t_paid", "t_wom", "coupon_day")
