@@ -174,7 +174,7 @@ class TrafficModel(mesa.Model):
         # the warm-up market defines consumers and platforms until reported day 1
         self.state, self.trait_draws = init_state(warm_cfg, B, self.streams["population"])
         self.platforms = [Platform(self, p, pc) for p, pc in enumerate(warm_cfg.platforms)]
-        self.brands = [Brand(self, b, bc) for b, bc in enumerate(self.brand_cfgs)]
+        self.brands = [Brand(self, b, brand_cfg) for b, brand_cfg in enumerate(self.brand_cfgs)]
         self._static_brand_arrays()
         # consumer views (MODEL_BRIEF §9: registered up to population.agent_views_max)
         self._views: dict[int, Consumer] = {}
@@ -235,13 +235,13 @@ class TrafficModel(mesa.Model):
 
     def _static_brand_arrays(self) -> None:
         cfg = self.cfg
-        bc = self.brand_cfgs
-        self.b_cat = np.array([b.category for b in bc])
-        self.b_plat = np.array([b.platform for b in bc])
-        self.b_price = np.array([b.price for b in bc], dtype=float)
-        self.b_cost = np.array([b.unit_cost for b in bc], dtype=float)
-        self.b_quality = np.array([b.quality for b in bc], dtype=float)
-        self.b_overheads = np.array([b.fixed_cost_per_day for b in bc], dtype=float) / self.scale
+        cfgs = self.brand_cfgs
+        self.b_cat = np.array([b.category for b in cfgs])
+        self.b_plat = np.array([b.platform for b in cfgs])
+        self.b_price = np.array([b.price for b in cfgs], dtype=float)
+        self.b_cost = np.array([b.unit_cost for b in cfgs], dtype=float)
+        self.b_quality = np.array([b.quality for b in cfgs], dtype=float)
+        self.b_overheads = np.array([b.fixed_cost_per_day for b in cfgs], dtype=float) / self.scale
         self.b_commission = np.array([cfg.platforms[p].commission_rate for p in self.b_plat])
         self.b_invalid = np.array([cfg.platforms[p].invalid_traffic_share for p in self.b_plat])
         self.c_interval = np.array([c.purchase_interval_days for c in cfg.categories])
@@ -262,7 +262,7 @@ class TrafficModel(mesa.Model):
         self.in_segment = st.on_platform[:, self.b_plat] & st.needs[:, self.b_cat]
         self.in_segment_f32 = self.in_segment.astype(np.float32)
         for b in self.brands:
-            b.cfg = bc[b.index]
+            b.cfg = cfgs[b.index]
 
     # ------------------------------------------------------------------ public helpers
     def consumer(self, i: int) -> Consumer:
@@ -483,14 +483,14 @@ class TrafficModel(mesa.Model):
         occ = ch.occasions(u_occ, st.needs, st.rate_mult, self.c_interval, occ_mult)
         oi, ob = [], []
         for c in range(len(cfg.categories)):
-            bc = np.flatnonzero(alive & (self.b_cat == c))
+            sellers = np.flatnonzero(alive & (self.b_cat == c))
             rows = np.flatnonzero(occ[:, c])
-            if bc.size == 0 or rows.size == 0:
+            if sellers.size == 0 or rows.size == 0:
                 continue
-            pick = self._choose(t, c, rows, bc, touched_today, u_search[rows, c], u_choice[rows, c])
+            pick = self._choose(t, c, rows, sellers, touched_today, u_search[rows, c], u_choice[rows, c])
             ok = pick >= 0
             oi.append(rows[ok])
-            ob.append(bc[pick[ok]])
+            ob.append(sellers[pick[ok]])
         imp_i, imp_b = click_i[impulse], click_b[impulse]
         resp_i, resp_b = msg.respond_i, msg.respond_b
         oi += [imp_i, resp_i]
@@ -567,9 +567,9 @@ class TrafficModel(mesa.Model):
             st.irritation *= f32(pc.irritation_decay)
             return PoolDay(**out)
         rows = np.flatnonzero(ar.count_rows(st.tier[:, cols] > 0) > 0)
-        sub = np.ix_(rows, cols)
-        tier = st.tier[sub]
-        muted = st.muted[sub]
+        member_block = np.ix_(rows, cols)  # pool members x brands with members
+        tier = st.tier[member_block]
+        muted = st.muted[member_block]
         # five uniforms a day per member of each pool (reach, read, respond, tier, mute), drawn from the
         # brand's own stream in consumer order; non-members' entries are 0 and every use of them is
         # masked by membership (with k_recv = 0, reads = ⌊0 + 0⌋ = 0)
@@ -579,14 +579,14 @@ class TrafficModel(mesa.Model):
             u_msg[:, mine, j] = self.message_streams[b].random((5, mine.size), dtype=f32)
         u_reach, u_read, u_resp, u_tier, u_mute = u_msg
         member = (tier > 0) & ~muted
-        pu = self._pushes(t, alive)
-        k_content, k_coupon, k_offer, k_rival = pu["content"], pu["coupon"], pu["offer"], pu["rival"]
-        offers_for, reach, k_all = pu["offers_for"], pu["reach"], pu["all"]
-        out["content_cost"][cols] = k_content[cols] * pu["content_cost"][cols] / self.scale
+        pushes = self._pushes(t, alive)
+        k_content, k_coupon, k_offer, k_rival = pushes["content"], pushes["coupon"], pushes["offer"], pushes["rival"]
+        offers_for, reach, k_all = pushes["offers_for"], pushes["reach"], pushes["all"]
+        out["content_cost"][cols] = k_content[cols] * pushes["content_cost"][cols] / self.scale
         received = member & (k_all[cols] > 0)[None, :] & (u_reach < reach[cols][None, :])
         k_recv = np.where(received, k_all[cols].astype(f32)[None, :], f32(0))
         m_total = k_recv.sum(axis=1)
-        group = st.group[sub]
+        group = st.group[member_block]
         activity = np.zeros((rows.size, cols.size), f32)
         for j, b in enumerate(cols):
             if self.group_activity[b].size:
@@ -602,32 +602,32 @@ class TrafficModel(mesa.Model):
         out["sent"][cols] = k_recv.sum(axis=0, dtype=np.float64)
         out["read"][cols] = reads.sum(axis=0, dtype=np.float64)
         check_cap(t, "messages read <= received", out["read"], out["sent"], [b.name for b in self.brands])
-        t_priv = st.t_private[sub]
+        t_priv = st.t_private[member_block]
         ar.stamp(t_priv, own_reads > 0, t)
-        st.t_private[sub] = t_priv
+        st.t_private[member_block] = t_priv
         # content builds trust and lifts tiers; coupons give discounts, fatigue and irritation
         modes = [pc.modes[self.brands[b].strategy.mode] for b in cols]
         content_value = np.array([md.content_value for md in modes], f32)[None, :]
         tier_up = np.array([md.tier_up for md in modes], f32)[None, :]
         response = np.array([md.message_response for md in modes], f32)[None, :]
         coupon_val = np.array([self.brands[b].strategy.coupon_value for b in cols], f32)
-        trust = st.trust[sub]
+        trust = st.trust[member_block]
         trust += content_value * c_reads * (1 - trust)
-        st.trust[sub] = trust
+        st.trust[member_block] = trust
         got_coupon = q_reads > 0
         ii, jj = np.nonzero(got_coupon)
         st.coupon[rows[ii], cols[jj]] = coupon_val[jj]
         st.coupon_day[rows[ii], cols[jj]] = t
-        fatigue = st.coupon_fatigue[sub] + f32(pc.coupon_fatigue_per_coupon) * q_reads
-        st.coupon_fatigue[sub] = fatigue
+        fatigue = st.coupon_fatigue[member_block] + f32(pc.coupon_fatigue_per_coupon) * q_reads
+        st.coupon_fatigue[member_block] = fatigue
         unread = k_recv - reads
         # a same-category partner's offer is a coupon for a substitute: members take it as spam
         # (Dorotic et al. 2021: same-category coalition partners cannibalise each other)
         k_coupon_recv = np.where(received, (k_coupon + k_rival)[cols].astype(f32)[None, :], f32(0))
         st.irritation *= f32(pc.irritation_decay)
-        irritation = st.irritation[sub] + (f32(pc.irritation_per_coupon) * k_coupon_recv
+        irritation = st.irritation[member_block] + (f32(pc.irritation_per_coupon) * k_coupon_recv
                                            + f32(pc.irritation_per_unread) * unread)
-        st.irritation[sub] = irritation
+        st.irritation[member_block] = irritation
         st.annoyance[rows] += f32(pc.annoyance_per_unread) * unread.sum(axis=1)
         # impulse orders from read messages (coupons weigh more while fresh)
         # a message pulls forward demand that exists: rarely bought categories respond little (S11)
@@ -676,12 +676,12 @@ class TrafficModel(mesa.Model):
         allm = tier > 0
         new_tier = pools.transitions(tier, c_reads, irritation, u_tier, tier_up, pc.tier_down_rate)
         tier = np.where(allm, new_tier, tier)
-        st.tier[sub] = tier
+        st.tier[member_block] = tier
         was_muted = muted & allm
         p_mute = pools.mute_probability(irritation, st.annoyance[rows][:, None], pc.mute_rate, pc.mute_threshold)
         mute_now = member & (u_mute < p_mute)
         exit_now = was_muted & (u_mute < f32(pc.exit_rate_muted))
-        st.muted[sub] = muted | mute_now
+        st.muted[member_block] = muted | mute_now
         out["mutes"][cols] = mute_now.sum(axis=0)
         out["exits"][cols] = exit_now.sum(axis=0)
         for j in np.flatnonzero(exit_now.any(axis=0)):
@@ -714,28 +714,28 @@ class TrafficModel(mesa.Model):
             self._leave(who, b)
 
     # ------------------------------------------------------------------ choice
-    def _choose(self, t: int, c: int, rows: np.ndarray, bc: np.ndarray, touched: np.ndarray,
+    def _choose(self, t: int, c: int, rows: np.ndarray, sellers: np.ndarray, touched: np.ndarray,
                 u_search: np.ndarray, u_choice: np.ndarray) -> np.ndarray:
         cfg, st = self.cfg, self.state
         cc = cfg.choice
         # gather the occasion rows first (contiguous copies), then the category's brand columns
-        cols = slice(bc[0], bc[-1] + 1) if bc[-1] - bc[0] + 1 == bc.size else bc
+        cols = slice(sellers[0], sellers[-1] + 1) if sellers[-1] - sellers[0] + 1 == sellers.size else sellers
 
-        def sub(a: np.ndarray) -> np.ndarray:
+        def gather(a: np.ndarray) -> np.ndarray:
             return a[rows][:, cols]
 
-        tier = sub(st.tier)
-        touched = sub(touched)
-        consider = (sub(st.awareness) >= cc.consideration_threshold) | (tier > 0) | touched
+        tier = gather(st.tier)
+        touched = gather(touched)
+        consider = (gather(st.awareness) >= cc.consideration_threshold) | (tier > 0) | touched
         # organic search: a searching consumer finds one brand, weighted toward quality and recent sales
         rate = float(np.mean([p.organic_search_rate for p in cfg.platforms]))
         searching = u_search < rate
         if searching.any():
-            recent = self._hist["orders"][-30:, bc].sum(axis=0) / max(self.N, 1) * 100
-            w_q = np.array([cfg.platforms[p].quality_weight for p in self.b_plat[bc]])
-            w_e = np.array([cfg.platforms[p].organic_exponent for p in self.b_plat[bc]])
-            weight = self.b_quality[bc] ** w_q * (1 + recent) ** w_e
-            wi = st.on_platform[np.ix_(rows[searching], self.b_plat[bc])] * weight[None, :]
+            recent = self._hist["orders"][-30:, sellers].sum(axis=0) / max(self.N, 1) * 100
+            w_q = np.array([cfg.platforms[p].quality_weight for p in self.b_plat[sellers]])
+            w_e = np.array([cfg.platforms[p].organic_exponent for p in self.b_plat[sellers]])
+            weight = self.b_quality[sellers] ** w_q * (1 + recent) ** w_e
+            wi = st.on_platform[np.ix_(rows[searching], self.b_plat[sellers])] * weight[None, :]
             cum = np.cumsum(wi, axis=1)
             tot = cum[:, -1]
             x = (u_search[searching] / rate) * tot
@@ -744,15 +744,15 @@ class TrafficModel(mesa.Model):
             r_idx = np.flatnonzero(searching)[has]
             consider[r_idx, found[has]] = True
         sens = st.price_sens[rows][:, None]
-        price = self.b_price[bc][None, :]
-        valid_coupon = (t - sub(st.coupon_day)) < cc.attribution_window_days
-        coupon = np.where(valid_coupon, sub(st.coupon) * np.exp(-sub(st.coupon_fatigue)), 0)
-        hill = fat.hill(sub(st.adstock), cfg.ads.hill_half, cfg.ads.hill_shape)
-        V = (cc.beta_quality * self.b_quality[bc][None, :]
+        price = self.b_price[sellers][None, :]
+        valid_coupon = (t - gather(st.coupon_day)) < cc.attribution_window_days
+        coupon = np.where(valid_coupon, gather(st.coupon) * np.exp(-gather(st.coupon_fatigue)), 0)
+        hill = fat.hill(gather(st.adstock), cfg.ads.hill_half, cfg.ads.hill_shape)
+        V = (cc.beta_quality * self.b_quality[sellers][None, :]
              - cc.beta_price * sens * np.log(price / self.c_ref_price[c])
-             + cc.beta_trust * sub(st.trust) + cc.beta_ad * hill
+             + cc.beta_trust * gather(st.trust) + cc.beta_ad * hill
              + cc.beta_coupon * coupon / price + cc.beta_tier * tier
-             + cc.beta_habit * (sub(st.orders) > 0) + cc.beta_touch * touched)
+             + cc.beta_habit * (gather(st.orders) > 0) + cc.beta_touch * touched)
         return ch.logit_pick(V, consider, cfg.categories[c].outside_utility, u_choice)
 
     # ------------------------------------------------------------------ orders
