@@ -14,6 +14,7 @@ import numpy as np
 
 from . import auction
 from .config import BrandConfig, PlatformConfig, StrategyConfig
+from .engine.brands import NO_EXIT
 from .pools import hosted_reach
 
 if TYPE_CHECKING:
@@ -82,23 +83,52 @@ class Platform(mesa.Agent):
                                first_round=day * c.auction_rounds)
 
 
+def _column(name: str, kind: type = float, doc: str = "") -> property:
+    """A Brand attribute that is its row of the model's brand table (sim.engine.brands.BrandTable)."""
+
+    def get(self: Brand):
+        return kind(getattr(self.model.brand_table, name)[self.index])
+
+    def set_(self: Brand, value) -> None:
+        getattr(self.model.brand_table, name)[self.index] = value
+
+    return property(get, set_, doc=doc)
+
+
 class Brand(mesa.Agent):
-    """A brand: decides its budget split, bid, operators and pushes from its strategy."""
+    """A brand: decides its budget split, bid, operators and pushes from its strategy.
+
+    Its state is one row of the model's brand table, which the engine's components read as
+    columns; the attributes below read and write that row.
+    """
+
+    cash = _column("cash", doc="internal money: RMB of the represented market / scale")
+    private_share = _column("private_share", doc="share of the marketing budget spent on the pool")
+    ad_budget = _column("ad_budget")
+    bid = _column("bid", doc="per valid impression")
+    pace = _column("pace", doc="bid multiplier of brand-side pacing (ads.bid_pacing_rate)")
+    operators = _column("operators", doc="whole operators, or staff-hours")
+    capacity = _column("capacity", int, doc="members the pool can hold, in agents")
+    _ad_budget_before = _column("ad_budget_before")
 
     def __init__(self, model: TrafficModel, index: int, cfg: BrandConfig):
         super().__init__(model)
         self.index = index
         self.cfg = cfg
         self.name = cfg.name
-        self.cash = cfg.initial_cash / model.scale  # internal money: RMB of the represented market / scale
-        self.exit_day: int | None = None
+        self.cash = cfg.initial_cash / model.scale
         self.private_share = self.strategy.private_share
         self.ad_budget = 0.0
         self.bid = 0.0
         self.operators = 0
-        self.capacity = 0  # members the pool can hold, in agents
-        self.pace = 1.0  # bid multiplier of brand-side pacing (ads.bid_pacing_rate)
+        self.capacity = 0
+        self.pace = 1.0
         self._ad_budget_before = 0.0
+
+    @property
+    def exit_day(self) -> int | None:
+        day = int(self.model.brand_table.exit_day[self.index])
+        return None if day == NO_EXIT else day
 
     # -- strategy -------------------------------------------------------------------------
     @property
@@ -111,7 +141,7 @@ class Brand(mesa.Agent):
         return max(self.cfg.entry_day, 1 - self.model.cfg.run.warmup_days)
 
     def alive_on(self, day: int) -> bool:
-        return self.cfg.entry_day <= day and self.exit_day is None
+        return bool(self.model.brand_table.alive(day)[self.index])
 
     @property
     def contribution_per_order(self) -> float:

@@ -4,8 +4,9 @@ Each measurement runs in its own child process pinned to one thread (so that the
 per core, and the peak RSS is that of the measurement alone) on ``default_config()`` with every
 mechanism on and ``warmup_days`` 0, so "365 days" means 365 steps (MODEL_BRIEF §9):
 
-* ``ratio``: consumer-days per second of the consumer update alone (``TrafficModel._consumers``;
-  brands, auctions and the ledger excluded) at N = 20,000 for both, the reference over fewer days;
+* ``ratio``: consumer-days per second of the consumer update alone (``TrafficModel.consumer_update``,
+  the slot the reference fills too; brands, auctions and the ledger excluded) at N = 20,000 for both,
+  the reference over fewer days;
 * ``n100k_365d_seconds``: the whole model, 100,000 consumers, 20 brands, 365 days;
 * ``n1m_seconds_per_day`` and ``n1m_peak_rss_mb``: 1,000,000 consumers over a few days.
 

@@ -405,12 +405,12 @@ def f12_migration(quick: bool, workers: Workers, ov: Overrides = None) -> FactRe
     sc = _scenario("rising_cac", quick, ov)
     sc.arms = {"public_only": sc.arms["public_only"]}
     results, _ = _run(sc, workers, share=True)
-    from .model import TrafficModel
+    from .engine.brands import build_brands
 
     # the brands that run the adaptive rule in the scenario as written (an ablation may switch the
     # rule off: the same brands are then measured), configured ones plus entrants as the model builds them
     plain = _scenario("rising_cac", quick).base
-    brands = TrafficModel._build_brands(plain)
+    brands = build_brands(plain)
     adaptive = [i for i, b in enumerate(brands) if plain.strategies[b.strategy].adaptive]
     rhos = []
     for r in results["public_only"]:

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .arrays import count_cols, count_rows, sum_rows_int
+from .arrays import count_cols, count_rows, sum_cols_counts, sum_rows_int
 from .choice import CHANNELS, PAID, PRIVATE
 from .ledger import BRAND_COST_LINES
 
 if TYPE_CHECKING:
-    from .model import TrafficModel
+    from .engine.model import TrafficModel
+    from .engine.records import AdsBilled, ConsumerDay, Money, Today
 
 COUNT_BRAND = (
     ["impressions", "impressions_invalid", "impressions_valid", "impressions_wasted", "clicks",
@@ -94,38 +95,41 @@ class DailyRecorder:
         df[cols[2:]] *= self.model.scale
         return df
 
-    def record(self, t: int, d: dict[str, Any]) -> None:
+    def record(self, today: Today, ads: AdsBilled, day: ConsumerDay, money: Money) -> None:
+        """One reported day's row per brand and per platform, from the day's records."""
         m = self.model
         st = m.state
         B = m.n_brands
-        orders = d["orders"]
-        o_b = d["o_b"]
-        chn = orders["channel"]
-        new = orders["new"]
-        flows = d["flows"]
-        msg = d["msg"]
+        t = today.day
+        orders = day.orders
+        o_b = orders.brand
+        chn = orders.channel
+        new = orders.new
+        flows = money.flows
+        msg = day.messages
         col: dict[str, np.ndarray] = {}
-        for k in ("impressions", "clicks", "ad_spend", "alive"):
-            col[k] = np.asarray(d[k], dtype=float)
-        col["impressions_invalid"] = d["impressions_invalid"]
-        col["impressions_valid"] = d["impressions_valid"]
-        col["impressions_wasted"] = d["impressions_wasted"]
+        for k, v in (("impressions", ads.impressions), ("clicks", day.clicks), ("ad_spend", ads.ad_spend),
+                     ("alive", today.alive)):
+            col[k] = np.asarray(v, dtype=float)
+        col["impressions_invalid"] = ads.invalid
+        col["impressions_valid"] = ads.delivered
+        col["impressions_wasted"] = sum_cols_counts(day.wasted, ads.most_per_pair)
         col["new_customers"] = np.bincount(o_b[new], minlength=B).astype(float)
         col["orders"] = np.bincount(o_b, minlength=B).astype(float)
         col["revenue"] = flows["revenue"]
-        col["orders_from_clicks"] = np.bincount(o_b[orders["clicked"]], minlength=B).astype(float)
+        col["orders_from_clicks"] = np.bincount(o_b[orders.clicked], minlength=B).astype(float)
         for code, name in enumerate(CHANNELS):
             sel = chn == code
             col[f"new_customers_{name}"] = np.bincount(o_b[sel & new], minlength=B).astype(float)
             col[f"orders_{name}"] = np.bincount(o_b[sel], minlength=B).astype(float)
-            col[f"revenue_{name}"] = np.bincount(o_b[sel], orders["revenue"][sel], B)
+            col[f"revenue_{name}"] = np.bincount(o_b[sel], orders.revenue[sel], B)
         col["gross_profit"] = flows["revenue"] - flows["cogs"]
         col["contribution"] = flows["revenue"] - flows["cogs"] - flows["commission"]
-        col["discounts"] = np.bincount(o_b, orders["discount"], B)
+        col["discounts"] = np.bincount(o_b, orders.discount, B)
         for k in BRAND_COST_LINES:
-            col[f"costs_{k}"] = d["fee_paid"] if k == "alliance_fees" else flows[k]
-        col["alliance_fee_income"] = d["fee_income"]
-        col["profit"] = d["profit"]
+            col[f"costs_{k}"] = money.fee_paid if k == "alliance_fees" else flows[k]
+        col["alliance_fee_income"] = money.fee_income
+        col["profit"] = money.profit
         col["cash"] = np.array([b.cash for b in m.brands])
         tier = st.tier
         members = count_cols(tier > 0)
@@ -137,13 +141,13 @@ class DailyRecorder:
             col[f"pool_members_tier{k}"][pools] = count_cols(tier_p == k)
         col["pool_active"] = np.zeros(B)
         col["pool_active"][pools] = count_cols((tier_p > 0) & ((t - st.t_private[:, pools]) < 7))
-        col["pool_joins"] = d["joins"]
+        col["pool_joins"] = day.joins.joins
         col["mutes"] = msg.mutes
         col["pool_exits"] = msg.exits
         col["messages_sent"] = msg.sent
         col["messages_read"] = msg.read
-        col["cpm"] = _ratio(d["ad_spend"], d["impressions"], 1000.0)
-        col["cac_public"] = _ratio(d["ad_spend"], col["new_customers_paid"])
+        col["cpm"] = _ratio(ads.ad_spend, ads.impressions, 1000.0)
+        col["cac_public"] = _ratio(ads.ad_spend, col["new_customers_paid"])
         col["bid_cpm"] = np.array([b.bid * 1000 for b in m.brands])
         col["private_share"] = np.array([b.private_share if b.strategy.run_pool else 0.0 for b in m.brands])
         col["operators"] = np.array([float(b.operators) for b in m.brands])
@@ -151,12 +155,12 @@ class DailyRecorder:
         # platforms
         prow = []
         for p, plat in enumerate(m.platforms):
-            mine = m.b_plat == p
-            sold = d["impressions"][mine].sum()
-            inv = m.inventory[p].sum()
-            ad_rev = d["ad_spend"][mine].sum()
+            mine = m.brand_table.platform == p
+            sold = ads.impressions[mine].sum()
+            inv = m.auctions.inventory[p].sum()
+            ad_rev = ads.ad_spend[mine].sum()
             comm = flows["commission"][mine].sum()
-            prow.append([sold, d["impressions_invalid"][mine].sum(), inv, _ratio(sold, inv).item(), ad_rev, comm,
+            prow.append([sold, ads.invalid[mine].sum(), inv, _ratio(sold, inv).item(), ad_rev, comm,
                          ad_rev + comm, _ratio(ad_rev, sold, 1000.0).item(), plat.hosted_reach(t)])
         self.platform_rows.append(np.array(prow, dtype=float))
         self.days.append(t)
@@ -179,8 +183,8 @@ class DailyRecorder:
             "entity_type": "brand",
             "entity": np.tile([b.name for b in m.brands], D),
             "brand_id": np.tile(np.arange(B), D),
-            "category": np.tile([m.cfg.categories[c].name for c in m.b_cat], D),
-            "platform": np.tile([m.platforms[p].name for p in m.b_plat], D),
+            "category": np.tile([m.cfg.categories[c].name for c in m.brand_table.category], D),
+            "platform": np.tile([m.platforms[p].name for p in m.brand_table.platform], D),
             "strategy": np.tile([b.cfg.strategy for b in m.brands], D),
         }
         for j, name in enumerate(BRAND_METRICS):
@@ -279,7 +283,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
             ltv = per_c.groupby(level=0).mean().reindex(range(B)).to_numpy(float)
     # market share and HHI over the window, per category
     rev_w = bd[bd["day"] >= first_window].groupby("brand_id")["revenue"].sum().reindex(range(B)).fillna(0)
-    cat = m.b_cat
+    cat = m.brand_table.category
     share = np.full(B, np.nan)
     hhi_cat = {}
     for c in np.unique(cat):

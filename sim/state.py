@@ -10,6 +10,10 @@ from .config import SimConfig
 
 NEVER = -(2**30)  # day index meaning "never happened"
 
+# drawn at initialisation (init_state) and re-derived when an arm starts (apply_traits); no daily
+# phase writes them. Every other column belongs to an engine component (sim.engine.component).
+TRAITS = ("needs", "rate_mult", "price_sens", "tolerance", "slots", "attention", "on_platform")
+
 
 @dataclass
 class ConsumerState:

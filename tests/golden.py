@@ -105,11 +105,11 @@ def model_state(model: sim.TrafficModel) -> dict[str, str]:
     budget split, bid, staff, entry) and the pools' message counters."""
     st = model.state
     out = {f.name: hash_array(getattr(st, f.name)) for f in fields(st)}
-    out["group_counts"] = _digest(*(hash_array(g).encode() for g in model.group_counts))
-    out["group_activity"] = _digest(*(hash_array(g).encode() for g in model.group_activity))
+    out["group_counts"] = _digest(*(hash_array(g).encode() for g in model.pools.group_counts))
+    out["group_activity"] = _digest(*(hash_array(g).encode() for g in model.pools.group_activity))
     for attr in BRAND_STATE:
         out[f"brand_{attr}"] = hash_array(np.array([float(getattr(b, attr)) for b in model.brands]))
-    out["messages_sent_before"] = hash_array(model.sent_before)
+    out["messages_sent_before"] = hash_array(model.pools.sent_before)
     return out
 
 

@@ -63,8 +63,8 @@ def test_cap_violations_are_caught():
     m.state.slots[:] = 0
     m.state.tier[:5, 4] = 1  # members without a free channel slot
     m.state.group[:5, 4] = 0
-    m.group_counts[4] = np.array([5])
-    m.group_activity[4] = np.array([1.0])
+    m.pools.group_counts[4] = np.array([5])
+    m.pools.group_activity[4] = np.array([1.0])
     with pytest.raises(InvariantError) as e:
         m.step()
     assert e.value.invariant in {"channel slots", "operator capacity"}

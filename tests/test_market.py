@@ -57,11 +57,11 @@ def _review(members: int, capacity: int, new_paid: float, ad_spend: float, contr
     b = m.brands[0]
     s = b.strategy
     w, B = s.adaptive_review_days, m.n_brands
-    for key in m._hist:
-        m._hist[key] = np.zeros((w, B))
+    for key in m.history.series:
+        m.history.series[key] = np.zeros((w, B))
     col = {"new_paid": new_paid, "ad_spend": ad_spend, "contribution_private": contrib_private, "wages": wages}
     for key, total in col.items():
-        m._hist[key][:, 0] = total / w
+        m.history.series[key][:, 0] = total / w
     m.state.tier[:, 0] = 0
     m.state.tier[:members, 0] = 1
     b.capacity, b.private_share = capacity, share
@@ -154,7 +154,7 @@ def test_complementary_alliances_keep_groups_alive_same_category_does_not():
         m = sim.TrafficModel(config=small_config(agents=2000, warmup=30, **ov), seed=7)
         for _ in range(60):
             m.step()
-        return float(np.mean(m.group_activity[0]))
+        return float(np.mean(m.pools.group_activity[0]))
 
     complementary = activity(11)  # accessories partner
     same = activity(4)  # another snack brand

@@ -145,7 +145,7 @@ def test_holidays_wake_groups_up():
         act = []
         for _ in range(12):
             m.step()
-            act.append(float(np.mean(m.group_activity[0])))
+            act.append(float(np.mean(m.pools.group_activity[0])))
         return np.array(act)
 
     on, off = activity(True), activity(False)

@@ -1,5 +1,6 @@
-"""A per-agent Mesa reference of the consumer update (test oracle and benchmark baseline)."""
+"""The per-agent reference of the consumer update (test oracle and benchmark baseline)."""
 
-from .model import ReferenceConsumer, ReferenceModel
+from .agent import ReferenceConsumer
+from .model import ReferenceConsumers, ReferenceModel
 
-__all__ = ["ReferenceConsumer", "ReferenceModel"]
+__all__ = ["ReferenceConsumer", "ReferenceConsumers", "ReferenceModel"]

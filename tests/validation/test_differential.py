@@ -1,5 +1,7 @@
 """Differential test: the array engine and the per-agent reference (sim/reference/) agree.
 
+The reference plugs into the engine's consumer-update slot; everything brand-side is shared.
+
 Both run the same small market (every mechanism on, an alliance of three pool brands added,
 400 consumers, 90 days, warm-up 0) over
 the same replication seeds, so each pair shares its population, social graph and brands and
@@ -18,7 +20,7 @@ from scipy import stats
 
 import sim
 from sim.model import TrafficModel
-from sim.reference import ReferenceModel
+from sim.reference import ReferenceConsumers
 
 # Both tests read one set of reference runs: keep them on one xdist worker (make test: --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("differential")
@@ -44,11 +46,13 @@ def _summary(model: TrafficModel) -> dict[str, float]:
     return out
 
 
-def _runs(cls: type[TrafficModel]) -> list[dict[str, float]]:
+def _runs(consumer_update=None) -> list[dict[str, float]]:
+    """The market's replications with the engine's consumer update, or the one given (the reference)."""
     cfg = _config()
     out = []
     for k in range(REPLICATIONS):
-        model = cls(cfg, seed=[7, k])
+        slot = {} if consumer_update is None else {"consumer_update": consumer_update}
+        model = TrafficModel(cfg, seed=[7, k], **slot)
         for _ in range(DAYS):
             model.step()
         out.append(_summary(model))
@@ -71,12 +75,12 @@ def _disagreements(engine: list[dict[str, float]], reference: list[dict[str, flo
 
 @pytest.fixture(scope="module")
 def reference_runs():
-    return _runs(ReferenceModel)
+    return _runs(ReferenceConsumers)
 
 
 @pytest.mark.slow
 def test_engine_agrees_with_the_per_agent_reference(reference_runs):
-    engine = _runs(TrafficModel)
+    engine = _runs()
     assert not _disagreements(engine, reference_runs)
     # the comparison is not vacuous: the metrics are large enough to be measured
     assert min(np.mean([r[k] for r in reference_runs]) for k in ("orders", "impressions_wasted", "pool_joins")) > 50
@@ -88,6 +92,6 @@ def test_the_comparison_detects_an_engine_that_ignores_the_tolerance_cap(referen
     import sim.fatigue as fatigue
 
     monkeypatch.setattr(fatigue, "attend", lambda reached, *args, **kwargs: reached)
-    broken = _runs(TrafficModel)
+    broken = _runs()
     bad = _disagreements(broken, reference_runs)
     assert "impressions_wasted" in bad, bad
