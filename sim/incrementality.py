@@ -126,15 +126,17 @@ def channel_truth(sc: Scenario, results: dict[str, list[ArmRun]]) -> list[Channe
 def truth_frame(truths: list[ChannelTruth]) -> pd.DataFrame:
     """One row per (arm, channel): what channel_truth measured, flat (incrementality.csv, truth.json)."""
     rows = []
-    for t in truths:
-        rows.append({"arm": t.arm, "channel": t.channel,
-                     "incremental_contribution": t.incremental_contribution[0],
-                     "incremental_contribution_lo": t.incremental_contribution[1],
-                     "incremental_contribution_hi": t.incremental_contribution[2],
-                     "incremental_orders": t.incremental_orders[0], "incremental_orders_lo": t.incremental_orders[1],
-                     "incremental_orders_hi": t.incremental_orders[2],
-                     "attributed_contribution": t.attributed_contribution, "attributed_orders": t.attributed_orders,
-                     "cost": t.cost, "roi_incremental": t.roi_incremental, "roi_attributed": t.roi_attributed})
+    for truth in truths:
+        rows.append({"arm": truth.arm, "channel": truth.channel,
+                     "incremental_contribution": truth.incremental_contribution[0],
+                     "incremental_contribution_lo": truth.incremental_contribution[1],
+                     "incremental_contribution_hi": truth.incremental_contribution[2],
+                     "incremental_orders": truth.incremental_orders[0],
+                     "incremental_orders_lo": truth.incremental_orders[1],
+                     "incremental_orders_hi": truth.incremental_orders[2],
+                     "attributed_contribution": truth.attributed_contribution,
+                     "attributed_orders": truth.attributed_orders, "cost": truth.cost,
+                     "roi_incremental": truth.roi_incremental, "roi_attributed": truth.roi_attributed})
     return pd.DataFrame(rows)
 
 
@@ -164,10 +166,10 @@ def truth_html(truths: list[ChannelTruth], lang: str) -> list[str]:
     def roi(x: float) -> str:
         return "–" if x != x else f"{x:.2f}"
 
-    for t in truths:
-        out.append(f"<tr><td>{e(t.arm)}</td><td>{e(tr(lang, t.channel))}</td>"
-                   f"<td>{money(t.attributed_contribution)}</td><td>{ci(t.incremental_contribution)}</td><td>{money(t.attributed_orders)}</td>"
-                   f"<td>{ci(t.incremental_orders)}</td><td>{money(t.cost)}</td><td>{roi(t.roi_attributed)}</td>"
-                   f"<td>{roi(t.roi_incremental)}</td></tr>")
+    for truth in truths:
+        out.append(f"<tr><td>{e(truth.arm)}</td><td>{e(tr(lang, truth.channel))}</td>"
+                   f"<td>{money(truth.attributed_contribution)}</td><td>{ci(truth.incremental_contribution)}</td><td>{money(truth.attributed_orders)}</td>"
+                   f"<td>{ci(truth.incremental_orders)}</td><td>{money(truth.cost)}</td><td>{roi(truth.roi_attributed)}</td>"
+                   f"<td>{roi(truth.roi_incremental)}</td></tr>")
     out.append("</table>")
     return out

@@ -171,18 +171,18 @@ class MedianEpsilon(pyabc.QuantileEpsilon):
 def distance(targets: dict[str, Target]) -> pyabc.PNormDistance:
     """Root mean square of (simulated − observed) / sd over the targets: the distance in "sd units"."""
     w = 1.0 / math.sqrt(len(targets))
-    return pyabc.PNormDistance(p=2, fixed_weights={m: w / t.sd for m, t in targets.items()})
+    return pyabc.PNormDistance(p=2, fixed_weights={m: w / target.sd for m, target in targets.items()})
 
 
 def observed(targets: dict[str, Target]) -> dict[str, float]:
-    return {m: float(t.value) for m, t in targets.items()}
+    return {m: float(target.value) for m, target in targets.items()}
 
 
 def sanitise(figures: dict[str, float | None], targets: dict[str, Target]) -> dict[str, float]:
     """The targets' figures of one evaluation; a figure the run could not compute (a CAC with no paid
     customer) is placed 1,000 sd away, so that the particle is rejected rather than the run aborted."""
     out = {}
-    for m, t in targets.items():
+    for m, target in targets.items():
         v = figures.get(m)
-        out[m] = float(v) if v is not None and math.isfinite(v) else float(t.value + 1000.0 * t.sd)
+        out[m] = float(v) if v is not None and math.isfinite(v) else float(target.value + 1000.0 * target.sd)
     return out

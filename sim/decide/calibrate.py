@@ -113,24 +113,25 @@ def run_abc(cal: Calibration, ex: Executor, store: RunStore, folder: Path, progr
 
     def used() -> int:  # evaluations of completed generations, plus the current one's so far
         max_t = history_box[0].max_t if history_box else -1
-        return sum(v for t, v in consumed.items() if int(t) <= max_t) + current["used"]
+        return sum(v for gen, v in consumed.items() if int(gen) <= max_t) + current["used"]
 
-    current = {"t": None, "used": 0}
+    current = {"generation": None, "used": 0}
 
-    def evaluate(t: int, proposals: list[tuple[int, dict[str, float]]]) -> list[dict[str, float]]:
-        if current["t"] != t:
-            current.update(t=t, used=0)
+    def evaluate(generation: int, proposals: list[tuple[int, dict[str, float]]]) -> list[dict[str, float]]:
+        if current["generation"] != generation:
+            current.update(generation=generation, used=0)
         tasks, keys = [], []
         for i, param in proposals:
             values = space.to_values(param)
             js = market_json(cal, values)
             ks = []
             for r in range(reps):
-                seed = (c.seed, STREAM_RUNS, t + 1, i, r)
+                seed = (c.seed, STREAM_RUNS, generation + 1, i, r)
                 ks.append(task_key("abc", values, seed))
                 tasks.append(RunTask(ks[-1], js, None, seed, c.days, c.market.brand))
             keys.append(ks)
-        records = run_tasks(ex, store, tasks, _runs_progress(progress, store, c.budget_runs, f"generation {t}"))
+        progress_line = _runs_progress(progress, store, c.budget_runs, f"generation {generation}")
+        records = run_tasks(ex, store, tasks, progress_line)
         current["used"] += len(proposals)
         return [sanitise(_mean_figures([records[k]["figures"] for k in ks], cal.targets), cal.targets)
                 for ks in keys]
@@ -238,17 +239,17 @@ def fit_check(cal: Calibration, ex: Executor, store: RunStore, post: pd.DataFram
         tasks.append(RunTask(task_key("check", values, seed), market_json(cal, values), None, seed, c.days,
                              c.market.brand))
     records = run_tasks(ex, store, tasks, _runs_progress(progress, store, c.budget_runs, "fit check"))
-    check = pd.DataFrame([{**values, **{m: records[t.key]["figures"].get(m) for m in cal.targets}}
-                          for values, t in zip(draws.to_dict("records"), tasks, strict=True)])
+    check = pd.DataFrame([{**values, **{m: records[task.key]["figures"].get(m) for m in cal.targets}}
+                          for values, task in zip(draws.to_dict("records"), tasks, strict=True)])
     rows = []
-    for m, t in cal.targets.items():
+    for m, target in cal.targets.items():
         v = pd.to_numeric(check[m], errors="coerce").dropna().to_numpy(float)
         p = prior[m].to_numpy(float)
-        p = p[np.abs(p - t.value) < 900 * t.sd]  # drop the sentinel of runs that could not compute it
+        p = p[np.abs(p - target.value) < 900 * target.sd]  # drop the sentinel of runs that could not compute it
         mean = float(v.mean()) if v.size else math.nan
         sd_sim = float(v.std(ddof=1)) if v.size > 1 else 0.0
-        z = (t.value - mean) / math.sqrt(t.sd ** 2 + sd_sim ** 2) if v.size else math.nan
-        rows.append({"target": m, "observed": t.value, "sd": t.sd, "simulated_mean": mean,
+        z = (target.value - mean) / math.sqrt(target.sd ** 2 + sd_sim ** 2) if v.size else math.nan
+        rows.append({"target": m, "observed": target.value, "sd": target.sd, "simulated_mean": mean,
                      "simulated_lo": float(np.quantile(v, 0.05)) if v.size else math.nan,
                      "simulated_hi": float(np.quantile(v, 0.95)) if v.size else math.nan,
                      "z": z, "prior_min": float(p.min()) if p.size else math.nan,

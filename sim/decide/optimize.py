@@ -139,8 +139,8 @@ class Search:
 
     def metric(self, tasks: list[RunTask], records: dict[str, dict[str, Any]]) -> list[float]:
         m = self.opt.objective.metric
-        return [math.nan if records[t.key]["figures"].get(m) is None else float(records[t.key]["figures"][m])
-                for t in tasks]
+        return [math.nan if records[task.key]["figures"].get(m) is None else float(records[task.key]["figures"][m])
+                for task in tasks]
 
     def _run(self, tasks: list[RunTask], stage: str) -> dict[str, dict[str, Any]]:
         done = self.store.count
@@ -169,14 +169,14 @@ class Search:
         self.current_search = self._run(self.tasks("current", None, self.search_seeds), "today's strategy")
         while True:
             trials = self.study.get_trials(deepcopy=False)
-            running = [t for t in trials if t.state == TrialState.RUNNING]  # a round a killed study left
+            running = [trial for trial in trials if trial.state == TrialState.RUNNING]  # a round a killed study left
             left = self.opt.trials - len(trials)
             if not running and left <= 0:
                 return
             batch = running or [self.ask() for _ in range(min(self.opt.batch, left))]
-            numbered = [(t.number, dict(t.params)) for t in batch]
+            numbered = [(trial.number, dict(trial.params)) for trial in batch]
             tasks = {n: self.tasks("candidate", params, self.search_seeds) for n, params in numbered}
-            records = self._run([t for ts in tasks.values() for t in ts], f"round of trial {numbered[0][0]}")
+            records = self._run([task for ts in tasks.values() for task in ts], f"round of trial {numbered[0][0]}")
             for n, _params in numbered:
                 value = objective_value(self.metric(tasks[n], records), self.opt)
                 if math.isfinite(value):
@@ -187,12 +187,12 @@ class Search:
     def trials_frame(self) -> pd.DataFrame:
         """One row per trial: its number, state, decision values, objective and each replication's metric."""
         rows = []
-        for t in self.study.get_trials(deepcopy=False):
-            tasks = self.tasks("candidate", dict(t.params), self.search_seeds)
+        for trial in self.study.get_trials(deepcopy=False):
+            tasks = self.tasks("candidate", dict(trial.params), self.search_seeds)
             recs = {k.key: self.store.get(k.key) for k in tasks}
             vals = self.metric(tasks, recs) if all(recs.values()) else [math.nan] * len(tasks)
-            rows.append({"trial": t.number, "state": t.state.name, **dict(t.params),
-                         "objective": t.value if t.value is not None else math.nan,
+            rows.append({"trial": trial.number, "state": trial.state.name, **dict(trial.params),
+                         "objective": trial.value if trial.value is not None else math.nan,
                          "mean": float(np.mean(vals)) if vals else math.nan,
                          **{f"{self.opt.objective.metric}_rep{k}": v for k, v in zip(self.search_seeds, vals,
                                                                                      strict=True)}})
@@ -218,7 +218,7 @@ class Search:
                 break
         cur_tasks = self.tasks("current", None, self.fresh_seeds)
         cand_tasks = [self.tasks("candidate", params, self.fresh_seeds) for _, params, _ in top]
-        records = self._run(cur_tasks + [t for ts in cand_tasks for t in ts], "fresh seeds")
+        records = self._run(cur_tasks + [task for ts in cand_tasks for task in ts], "fresh seeds")
         current = np.asarray(self.metric(cur_tasks, records), float)
         current_search = np.asarray(self.metric(self.tasks("current", None, self.search_seeds), self.current_search))
         confirmed = []

@@ -104,13 +104,13 @@ def run_tasks(ex: Executor, store: RunStore, tasks: list[RunTask],
     """Every task's record: stored ones read back, the others run on the executor and stored as they finish."""
     out: dict[str, dict[str, Any]] = {}
     todo = []
-    for t in tasks:
-        rec = store.get(t.key)
+    for task in tasks:
+        rec = store.get(task.key)
         if rec is None:
-            todo.append(t)
+            todo.append(task)
         else:
-            out[t.key] = rec
-    unique = list({t.key: t for t in todo}.values())
+            out[task.key] = rec
+    unique = list({task.key: task for task in todo}.values())
 
     def done(_i: int, rec: dict[str, Any]) -> None:
         store.put(rec)
@@ -118,5 +118,5 @@ def run_tasks(ex: Executor, store: RunStore, tasks: list[RunTask],
         if progress:
             progress(rec)
 
-    ex.map(brand_figures, [(t,) for t in unique], done)
+    ex.map(brand_figures, [(task,) for task in unique], done)
     return out

@@ -98,7 +98,7 @@ class ReferenceConsumer(mesa.Agent):
         m: ReferenceConsumers = self.model.consumer_update
         day, pc, rnd = m.ref_day, m.cfg.private, self.random
         B = m.n_brands
-        pu = m.plan_pushes
+        push = m.plan_pushes
         self.respond = [False] * B
         self.offer_read = [False] * B
         for b in range(B):
@@ -107,8 +107,8 @@ class ReferenceConsumer(mesa.Agent):
         mine = [b for b in range(B) if self.tier[b] > 0]
         if not mine:
             return
-        received = {b: pu.all[b] for b in mine
-                    if not self.muted[b] and pu.all[b] > 0 and rnd.random() < pu.reach[b]}
+        received = {b: push.all[b] for b in mine
+                    if not self.muted[b] and push.all[b] > 0 and rnd.random() < push.reach[b]}
         m_total = sum(received.values())
         for b in mine:
             k = received.get(b, 0)
@@ -117,10 +117,10 @@ class ReferenceConsumer(mesa.Agent):
             rho = min(1.0, share * activity * (1 + pc.tier3_read_bonus * (self.tier[b] == 3)))
             x = k * rho
             reads = math.floor(x) + (1 if rnd.random() < x - math.floor(x) else 0)
-            k_all = pu.all[b]
-            c_reads = reads * pu.content[b] / k_all if k_all else 0.0
-            q_reads = reads * pu.coupon[b] / k_all if k_all else 0.0
-            o_reads = reads * pu.offer[b] / k_all if k_all else 0.0
+            k_all = push.all[b]
+            c_reads = reads * push.content[b] / k_all if k_all else 0.0
+            q_reads = reads * push.coupon[b] / k_all if k_all else 0.0
+            o_reads = reads * push.offer[b] / k_all if k_all else 0.0
             m.msg_sent[b] += k
             m.msg_read[b] += reads
             if c_reads + q_reads > 0:
@@ -132,7 +132,7 @@ class ReferenceConsumer(mesa.Agent):
                 self.coupon_day[b] = day
             self.coupon_fatigue[b] += pc.coupon_fatigue_per_coupon * q_reads
             unread = k - reads
-            coupons_received = (pu.coupon[b] + pu.rival[b]) if b in received else 0
+            coupons_received = (push.coupon[b] + push.rival[b]) if b in received else 0
             self.irritation[b] += pc.irritation_per_coupon * coupons_received + pc.irritation_per_unread * unread
             self.annoyance += pc.annoyance_per_unread * unread
             pull = min(1.0, pc.pull_forward_days / m.table.interval[m.table.category[b]])
@@ -141,7 +141,7 @@ class ReferenceConsumer(mesa.Agent):
             if rnd.random() < h_resp and self.tier[b] > 0 and not self.muted[b]:
                 self.respond[b] = True
             # partner offers read in this pool: the partner gains awareness, trust and a coupon
-            for p, _n, al in pu.offers_for.get(b, []):
+            for p, _n, al in push.offers_for.get(b, []):
                 if o_reads > 0:
                     self.offer_read[p] = True
                     self.awareness[p] = 1.0
@@ -152,7 +152,7 @@ class ReferenceConsumer(mesa.Agent):
                     self.coupon_day[p] = day
             if b in received:
                 m.offer_delivered[b] += 1
-            rival = pu.rival[b] / pu.offer[b] if pu.offer[b] > 0 else 0.0
+            rival = push.rival[b] / push.offer[b] if push.offer[b] > 0 else 0.0
             if self.group[b] >= 0:
                 g = m.group_reads[b].setdefault(self.group[b], [0.0, 0.0, 0.0])
                 g[0] += c_reads
