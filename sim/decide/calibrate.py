@@ -33,6 +33,7 @@ from ..config import with_overrides
 from ..executor import Executor
 from ..posterior import typed
 from .abc import MedianEpsilon, OrderedSampler, Simulator, Space, distance, observed, sanitise
+from .calibrated import resample, write_outputs
 from .load import Calibration, load_calibration
 from .runs import RunStore, RunTask, run_tasks, task_key
 from .source import as_file
@@ -58,8 +59,6 @@ def calibrate(source: str | os.PathLike | dict[str, Any], out: str | os.PathLike
               workers: int | None = None, scheduler: Any = None, quick: bool = False, resume: bool = True,
               progress: Progress | None = None, lang: str = "en") -> CalibrationResult:
     """Fit a calibration file (or a mapping of the same keys) and write its outputs; see the module doc."""
-    from .calibrated import write_outputs
-
     t0 = time.perf_counter()
     with as_file(source, "calibration") as path:
         cal = load_calibration(path, quick=quick, out=out)
@@ -216,15 +215,6 @@ def posterior_of(cal: Calibration, history: Any) -> tuple[pd.DataFrame, pd.DataF
     gens = [{"t": int(r.t), "epsilon": float(r.epsilon), "particles": int(r.particles), "evaluations": int(r.samples)}
             for r in pops[pops["t"] >= 0].itertuples()]
     return post, prior, gens
-
-
-def resample(post: pd.DataFrame, n: int, seed: int, stream: int) -> pd.DataFrame:
-    """``n`` equal-weight draws from the weighted posterior (systematic resampling, seeded)."""
-    rng = np.random.default_rng(np.random.SeedSequence([seed, stream]))
-    w = post["weight"].to_numpy(float)
-    u = (rng.random() + np.arange(n)) / n
-    idx = np.minimum(np.searchsorted(np.cumsum(w), u), len(w) - 1)
-    return post.drop(columns="weight").iloc[rng.permutation(idx)].reset_index(drop=True)
 
 
 def fit_check(cal: Calibration, ex: Executor, store: RunStore, post: pd.DataFrame, prior: pd.DataFrame,

@@ -23,6 +23,15 @@ from .text import tr
 STREAM_DRAWS = 14
 
 
+def resample(post: pd.DataFrame, n: int, seed: int, stream: int) -> pd.DataFrame:
+    """``n`` equal-weight draws from the weighted posterior (systematic resampling, seeded)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, stream]))
+    w = post["weight"].to_numpy(float)
+    u = (rng.random() + np.arange(n)) / n
+    idx = np.minimum(np.searchsorted(np.cumsum(w), u), len(w) - 1)
+    return post.drop(columns="weight").iloc[rng.permutation(idx)].reset_index(drop=True)
+
+
 def write_outputs(cal: Calibration, folder: Path, post: pd.DataFrame, fit: pd.DataFrame, check: pd.DataFrame,
                   summary: dict[str, Any], lang: str = "en") -> None:
     """Every output file, each written whole or not at all; index.html last."""
@@ -40,7 +49,6 @@ def write_outputs(cal: Calibration, folder: Path, post: pd.DataFrame, fit: pd.Da
 
 def calibrated_yaml(cal: Calibration, post: pd.DataFrame, summary: dict[str, Any]) -> str:
     """The base scenario (its base market, the known figures, its arms) whose replication k runs on draw k."""
-    from .calibrate import resample
 
     c = cal.common
     sc = c.market.scenario
