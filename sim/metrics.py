@@ -307,7 +307,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "brand": [b.name for b in m.brands],
         "category": [m.cfg.categories[c].name for c in cat],
         "strategy": [b.cfg.strategy for b in m.brands],
-        "alive": [b.exit_day is None and b.cfg.entry_day <= m.day for b in m.brands],
+        "alive": [bool(x) for x in m.brand_table.alive(m.day)],
         "entry_day": [b.first_day for b in m.brands],
         "exit_day": [b.exit_day if b.exit_day is not None else np.nan for b in m.brands],
         "days": last_day,
@@ -341,7 +341,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "roi_wom": _ratio(_channel_contribution(orders, 3, B, scale), sums["costs_referral"].to_numpy(float)),
         "market_share": share,
         "hhi": [hhi_cat.get(c, np.nan) for c in cat],
-        "brands_alive": int(sum(b.exit_day is None and b.cfg.entry_day <= m.day for b in m.brands)),
+        "brands_alive": int(m.brand_table.alive(m.day).sum()),
         "platform_revenue": plat_rev,
         "annoyance_mean": float(st.annoyance.mean()),
     })

@@ -30,7 +30,7 @@ class Accounts(Component):
         B = table.cash.size
         o_b, orders = day.orders.brand, day.orders
         wages = np.array([b.operators * self.cfg.private.modes[b.strategy.mode].wage_per_day / m.scale
-                          if b.strategy.run_pool and today.alive[b.index] else 0.0 for b in m.brands])
+                          if table.run_pool[b.index] and today.alive[b.index] else 0.0 for b in m.brands])
         flows = {
             "revenue": np.bincount(o_b, orders.revenue, B),
             "cogs": np.bincount(o_b, orders.cogs, B),

@@ -75,8 +75,9 @@ class PrivatePools(Component):
         for carrier, offers in offers_for.items():
             k_offer[carrier] = sum(n for _, n, _ in offers)
             k_rival[carrier] = sum(n for p, n, _ in offers if category[p] == category[carrier])
-        reach = np.array([m.platforms[b.cfg.platform].hosted_reach(t) if b.strategy.pool_location == "hosted"
-                          else 1.0 for b in m.brands], dtype=f32)
+        hosted = m.brand_table.hosted
+        reach = np.array([m.platforms[b.cfg.platform].hosted_reach(t) if hosted[b.index] else 1.0 for b in m.brands],
+                         dtype=f32)
         return Pushes(content=k_content, coupon=k_coupon, offer=k_offer, rival=k_rival,
                       all=k_content + k_coupon + k_offer, offers_for=offers_for, reach=reach, content_cost=cost)
 
