@@ -19,7 +19,8 @@ from sim.scenario import load_scenario
 from sim.sensitivity import run_sensitivity
 from tests.browser import ARTIFACTS, guarded_context
 
-pytestmark = pytest.mark.slow
+# one worker builds the module's reports once for both languages (--dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("baseline_reports")]
 
 
 @pytest.fixture(scope="module")

@@ -45,6 +45,10 @@ def _write(tmp_path, text: str = TINY):
     return f
 
 
+# the tests reading the module's one report run on one worker, so it is built once (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("sensitivity_report")
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("sens")
