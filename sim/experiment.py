@@ -38,7 +38,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 
-from .config import ConfigError, NoBoolNumbers, SimConfig, _suggest, default_config, get_path, with_overrides
+from .config import ConfigError, NoBoolNumbers, SimConfig, default_config, get_path, suggest, with_overrides
 from .economics import warn_economics
 from .metrics import SUMMARY_METRICS
 from .posterior import PosteriorDraws
@@ -293,7 +293,7 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
                             line=_line_for(lines, "analysis.heatmap"))
         for i, k in enumerate(ef.analysis.heatmap):
             if k not in ef.parameters:
-                raise UserError(p, f"{k!r} is not a swept parameter{_suggest(k, list(ef.parameters))}",
+                raise UserError(p, f"{k!r} is not a swept parameter{suggest(k, list(ef.parameters))}",
                                 key=f"analysis.heatmap.{i}", line=_line_for(lines, f"analysis.heatmap.{i}",
                                                                            "analysis.heatmap"))
     unit = unit_design(design, ef.parameters)
@@ -373,11 +373,11 @@ def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: A
     known = list(dict.fromkeys(list(SUMMARY_METRICS) + KPIS))
     for i, m in enumerate(metrics.summary):
         if m not in known:
-            raise UserError(p, f"unknown summary metric {m!r}{_suggest(m, known)}", key=f"metrics.summary.{i}",
+            raise UserError(p, f"unknown summary metric {m!r}{suggest(m, known)}", key=f"metrics.summary.{i}",
                             line=_line_for(lines, f"metrics.summary.{i}", "metrics.summary"))
     for i, m in enumerate(metrics.daily):
         if m not in BRAND_METRICS:
-            raise UserError(p, f"unknown daily metric {m!r}{_suggest(m, list(BRAND_METRICS))}",
+            raise UserError(p, f"unknown daily metric {m!r}{suggest(m, list(BRAND_METRICS))}",
                             key=f"metrics.daily.{i}", line=_line_for(lines, f"metrics.daily.{i}", "metrics.daily"))
     if analysis.metric not in metrics.summary:
         # named where the user wrote it: the analysis metric, or the summary that left out the default one
@@ -387,5 +387,5 @@ def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: A
     if analysis.frontier is not None:
         for i, a in enumerate(analysis.frontier):
             if a not in arms:
-                raise UserError(p, f"{a!r} is not an arm{_suggest(a, list(arms))}", key=f"analysis.frontier.{i}",
+                raise UserError(p, f"{a!r} is not an arm{suggest(a, list(arms))}", key=f"analysis.frontier.{i}",
                                 line=_line_for(lines, f"analysis.frontier.{i}", "analysis.frontier"))

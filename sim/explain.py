@@ -33,7 +33,7 @@ import plotly.graph_objects as go
 import plotly.offline as po
 from pydantic import ConfigDict, Field
 
-from .config import NoBoolNumbers, SimConfig, _suggest, default_config
+from .config import NoBoolNumbers, SimConfig, default_config, suggest
 from .economics import warn_economics
 from .i18n import EXPLAIN_STRINGS as TEXT
 from .i18n import KNOB_LABELS
@@ -75,7 +75,7 @@ def load_explainer(path: str | os.PathLike, quick: bool = False) -> tuple[Explai
     for k, values in ef.knobs.items():
         where = dict(key=f"knobs.{k}", line=_line_for(lines, f"knobs.{k}"))
         if k not in KNOBS or k in ("n_consumers", "warmup_days"):
-            raise UserError(p, f"unknown knob {k!r}{_suggest(k, list(KNOBS))}", **where)
+            raise UserError(p, f"unknown knob {k!r}{suggest(k, list(KNOBS))}", **where)
         if not 1 <= len(values) <= 12:
             raise UserError(p, "give 1 to 12 values", **where)
         seen = [json.dumps(v, sort_keys=True, default=str) for v in values]

@@ -30,7 +30,7 @@ from typing import Any, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .config import ConfigError, NoBoolNumbers, SimConfig, _suggest, default_config, error_loc, get_path, with_overrides
+from .config import ConfigError, NoBoolNumbers, SimConfig, default_config, error_loc, get_path, suggest, with_overrides
 from .graph import GraphFileError, load_edgelist
 from .levers import SensitivitySpec, check_levers
 from .posterior import PosteriorDraws, check
@@ -256,7 +256,7 @@ def validate_file(model: type[M], data: Any, file: Path, lines: dict[str, int],
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             parent = model if len(loc_t) == 1 else sections.get(loc_t[0], model)
-            msg = f"unknown key{_suggest(loc_t[-1], list(parent.model_fields))}"
+            msg = f"unknown key{suggest(loc_t[-1], list(parent.model_fields))}"
         elif err["type"] == "missing":
             msg = "required key is missing"
         raise UserError(file, msg, key=loc, line=_line_for(lines, loc) or (1 if err["type"] == "missing" else None)
@@ -346,12 +346,12 @@ def load_scenario(path: str | os.PathLike, overrides: dict[str, Any] | None = No
         raise UserError(p, "at least one arm is needed", key="arms", line=_line_for(lines, "arms"))
     reference = sf.reference or next(iter(sf.arms))
     if reference not in sf.arms:
-        raise UserError(p, f"reference arm {reference!r} is not among the arms{_suggest(reference, list(sf.arms))}",
+        raise UserError(p, f"reference arm {reference!r} is not among the arms{suggest(reference, list(sf.arms))}",
                         key="reference", line=_line_for(lines, "reference"))
     for arm, other in sf.compare_to.items():
         for key, name in ((f"compare_to.{arm}", arm), (f"compare_to.{arm}", other)):
             if name not in sf.arms:
-                raise UserError(p, f"{name!r} is not an arm{_suggest(name, list(sf.arms))}", key=key,
+                raise UserError(p, f"{name!r} is not an arm{suggest(name, list(sf.arms))}", key=key,
                                 line=_line_for(lines, key))
         if arm == other:
             raise UserError(p, "an arm cannot be compared with itself", key=f"compare_to.{arm}",
@@ -399,7 +399,7 @@ def _check_sensitivity(sf: ScenarioFile, arms: dict[str, SimConfig], file: Path,
     """The block's arm exists and each lever can be set to both ends of its range in the arms it varies."""
     spec = sf.sensitivity
     if spec.arm is not None and spec.arm not in arms:
-        raise UserError(file, f"{spec.arm!r} is not an arm{_suggest(spec.arm, list(arms))}", key="sensitivity.arm",
+        raise UserError(file, f"{spec.arm!r} is not an arm{suggest(spec.arm, list(arms))}", key="sensitivity.arm",
                         line=_line_for(lines, "sensitivity.arm"))
     problem = check_levers(spec, arms)
     if problem is not None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..builtin import SCENARIO_DIR, resolve_file
-from ..config import ConfigError, SimConfig, _suggest, get_path, with_overrides
+from ..config import ConfigError, SimConfig, get_path, suggest, with_overrides
 from ..economics import warn_economics
 from ..metrics import SUMMARY_METRICS
 from ..posterior import PosteriorDraws
@@ -122,7 +122,7 @@ def load_common(path: str | os.PathLike, model: type[_DecisionFile], kind: str, 
 
 def check_metric(name: str, p: Path, lines: dict[str, int], key: str) -> None:
     if name not in TARGET_METRICS:
-        raise UserError(p, f"unknown summary metric {name!r}{_suggest(name, list(TARGET_METRICS))} "
+        raise UserError(p, f"unknown summary metric {name!r}{suggest(name, list(TARGET_METRICS))} "
                         "(docs/METRICS.md §2)", key=key, line=_line_for(lines, key))
 
 
