@@ -149,7 +149,7 @@ class Brand(mesa.Agent):
         return self.cfg.price * (1 - rate) - self.cfg.unit_cost
 
     def decide(self, day: int) -> None:
-        """Budget split, bid per impression and operators for today (MODEL_BRIEF §4 step 2)."""
+        """Budget split, bid per impression and operators for today (docs/MODEL.md §3, step 2; §7.1)."""
         m = self.model
         s = self.strategy
         if not self.alive_on(day):
@@ -168,7 +168,7 @@ class Brand(mesa.Agent):
             budget = s.budget_revenue_share * revenue / s.budget_window_days
         private_budget = budget * share
         self.ad_budget = budget - private_budget
-        # bid: never more than an impression is expected to be worth (MODEL_BRIEF §9 "Bids")
+        # bid: never more than an impression is expected to be worth (docs/MODEL.md §7.1, "Bid per impression")
         a = m.cfg.ads
         new_paid, valid = m.trailing(self.index, ("new_paid", "valid_impressions"), a.bid_window_days)
         prior_w = a.bid_prior_impressions / m.scale

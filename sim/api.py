@@ -48,7 +48,7 @@ class RunResult:
 
 def replication_seed(seed: int, replication: int) -> np.random.SeedSequence:
     """The seed of replication k: ``SeedSequence([seed, k])`` in every arm and at every design point
-    (common random numbers, MODEL_BRIEF §9); a run's id never feeds it."""
+    (common random numbers, docs/MODEL.md §4); a run's id never feeds it."""
     return np.random.SeedSequence([seed, replication])
 
 

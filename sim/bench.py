@@ -2,7 +2,7 @@
 
 Each measurement runs in its own child process pinned to one thread (so that the figures are
 per core, and the peak RSS is that of the measurement alone) on ``default_config()`` with every
-mechanism on and ``warmup_days`` 0, so "365 days" means 365 steps (MODEL_BRIEF §9):
+mechanism on and ``warmup_days`` 0, so "365 days" means 365 steps (docs/PERFORMANCE.md):
 
 * ``ratio``: consumer-days per second of the consumer update alone (``TrafficModel.consumer_update``,
   the slot the reference fills too; brands, auctions and the ledger excluded) at N = 20,000 for both,

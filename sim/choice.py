@@ -12,7 +12,7 @@ the brand's pool, or found by organic search) and the outside option,
     P(b) = exp V_ib / (exp u0_c + Σ_b' exp V_ib'),
 
 drawn with one uniform per consumer and category against the cumulative probabilities
-(no Gumbel draws, MODEL_BRIEF §9).
+(no Gumbel draws, docs/MODEL.md §4, Stochasticity).
 
 Attribution: each order gets exactly one channel, the highest in the precedence
 private > alliance > paid public > word of mouth > organic among touches within the

@@ -20,7 +20,7 @@ An experiment file (YAML, ``yaml.safe_load`` only) describes a parameter sweep::
 
 Design points are drawn here, once, from the design's own seed; each run then has the seed
 ``SeedSequence([seed, replication])`` at every design point and in every arm (common random
-numbers, MODEL_BRIEF §9) and an id that hashes its parameters, arm and replication.
+numbers, docs/MODEL.md §4) and an id that hashes its parameters, arm and replication.
 Every error names the file, the key and the line (:class:`~sim.scenario.UserError`).
 """
 

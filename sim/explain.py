@@ -1,7 +1,7 @@
 """``sim explain``: one standalone interactive page for a classroom, from precomputed runs.
 
 The page holds runs over a few values of one or two knobs (``sim.KNOBS``: the app's and
-batch_run's knobs), and four charts of the phenomena in MODEL_BRIEF: ad prices and CAC, ad
+batch_run's knobs), and four charts of the phenomena of docs/MODEL.md §1: ad prices and CAC, ad
 fatigue, pool saturation and profit by strategy. A plotly slider scrubs the first knob and a
 plotly dropdown picks the second; a few lines of script keep every chart on the same choice.
 plotly.js is inlined, so the page opens from disk with no network (classrooms behind firewalls).

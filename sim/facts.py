@@ -1,4 +1,4 @@
-"""The stylized facts F1–F13 (MODEL_BRIEF §6, §9) as executable checks.
+"""The stylized facts F1–F13 (docs/MODEL.md §1, status §10) as executable checks.
 
 Each fact runs an experiment (usually a built-in scenario, on validation seeds), measures
 its quantity per replication and passes when the 95% CI across replications lies inside
@@ -29,7 +29,7 @@ from .validation import auction_docking, bass_docking
 Overrides = dict[str, Any] | None  # dotted path -> value, e.g. an ablation {"fatigue.enabled": False}
 Workers = int | Executor  # worker processes, or the executor validate() shares between facts
 
-VALIDATION_SEED = 1  # MODEL_BRIEF §9: calibrate on seeds >= 1000, validate on seeds 1-99
+VALIDATION_SEED = 1  # docs/MODEL.md §1: calibrate on seeds >= 1000, validate on seeds 1-99
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Check:
     """One measured quantity against its band.
 
     A band check passes when the 95% CI lies inside [low, high]. A directional check
-    (``direction`` +1 or −1: an increase or a decrease) passes, as MODEL_BRIEF §9 says, when
+    (``direction`` +1 or −1: an increase or a decrease) passes, as docs/MODEL.md §1 says, when
     the CI excludes zero in that direction and the mean effect is at least its declared
     minimum (``low`` for an increase, ``high`` for a decrease).
     """

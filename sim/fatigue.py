@@ -1,6 +1,6 @@
 """Ad fatigue: geometric ad stock, Hill saturation, the tolerance cap and wear-out.
 
-Sources: MODEL_BRIEF §5 and S3 (users attend to at most ~15 brands' ads at once);
+Sources: docs/MODEL.md §7.2 and S3 (users attend to at most ~15 brands' ads at once);
 geometric adstock and Hill saturation as in the marketing-mix models Robyn and Meridian.
 
 Per consumer i and brand b, with n_ib valid impressions delivered today:

@@ -1,4 +1,4 @@
-"""Report strings in English and Simplified Chinese (terms: MODEL_BRIEF §8)."""
+"""Report strings in English and Simplified Chinese (terms: docs/MODEL.md §2.10)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ledger: every RMB as a double-entry flow between accounts (MODEL_BRIEF §5, §9).
+"""The ledger: every RMB as a double-entry flow between accounts (docs/MODEL.md §7.13).
 
 Accounts: ``consumers``, each brand, each platform, and ``outside`` (suppliers for COGS,
 operators' wages, content makers). Lines and their direction:

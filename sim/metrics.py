@@ -1,4 +1,4 @@
-"""Metrics under the canonical names of MODEL_BRIEF §7 and §9 (documented in docs/METRICS.md).
+"""Metrics under their canonical names, as defined in docs/METRICS.md (§7 there lists them).
 
 Daily series are recorded per brand and per platform into arrays, in agent units, and
 turned into a tidy DataFrame at the end: counts and money are multiplied by
@@ -240,7 +240,7 @@ DASHBOARD_RATIOS = {
 
 
 def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
-    """Per-brand run summary (MODEL_BRIEF §7, §9); money and counts in the represented market."""
+    """Per-brand run summary (docs/METRICS.md §2); money and counts in the represented market."""
     m = model
     scale = m.scale
     B = m.n_brands

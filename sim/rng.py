@@ -1,4 +1,4 @@
-"""Independent random streams per purpose, spawned from the run's seed (MODEL_BRIEF §9).
+"""Independent random streams per purpose, spawned from the run's seed (docs/MODEL.md §4).
 
 Each stream draws fixed-shape arrays every day whether or not they are used, so that a
 change in one brand's strategy moves nobody else's draws except through the model's own
@@ -48,7 +48,7 @@ def brand_streams(ss: np.random.SeedSequence, purpose: str, n_brands: int) -> li
     Child b of the purpose's SeedSequence feeds brand b, which draws only for its own pool
     (its members' messages; its buyers' join decisions). A brand's draws then depend on its own
     history only: a brand that opens a pool in one arm moves no other brand's draws, and brands
-    without pools draw nothing (MODEL_BRIEF §9, common random numbers).
+    without pools draw nothing (docs/MODEL.md §4, common random numbers).
     """
     purpose_ss = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose),))
     return [np.random.Generator(np.random.PCG64(child)) for child in purpose_ss.spawn(n_brands)]

@@ -3,7 +3,7 @@ one executor (:class:`sim.executor.Executor`).
 
 Replication k of every arm uses the seed ``SeedSequence([scenario.seed, k])`` and warms up
 on the *base* market, so arms share common random numbers and differences are paired
-(MODEL_BRIEF §9). Results do not depend on the number of workers or their order.
+(docs/MODEL.md §4, Stochasticity). Results do not depend on the number of workers or their order.
 """
 
 from __future__ import annotations

@@ -420,7 +420,7 @@ def check_posterior(post: PosteriorDraws, base: SimConfig, file: Path, lines: di
 
 def quicken(cfg: SimConfig, agents: int, file: Path | None = None, lines: dict[str, int] | None = None,
             key: str = "quick.agents") -> SimConfig:
-    """Fewer agents, larger scale: the represented market is unchanged (MODEL_BRIEF §9)."""
+    """Fewer agents, larger scale: the represented market is unchanged (docs/MODEL.md §2.8)."""
     n = cfg.population.agents
     if cfg.graph.kind == "edgelist" or n <= agents:
         return cfg

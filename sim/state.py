@@ -62,7 +62,7 @@ class TraitDraws:
     """The random draws behind consumer traits, kept so that traits can be re-derived from a new config.
 
     Warm-up runs the base market; an arm that changes, say, ``fatigue.tolerance_mean`` re-derives
-    tolerance caps from the same draws on reported day 1 (MODEL_BRIEF §9: arms apply from day 1).
+    tolerance caps from the same draws on reported day 1 (docs/MODEL.md §2.9: arms apply from day 1).
     """
 
     u_needs: np.ndarray  # (N, C) uniforms

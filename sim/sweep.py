@@ -12,7 +12,7 @@ series first, so a run counts as done exactly when ``runs/<run_id>.parquet`` exi
 killed at any moment resumes with nothing lost and nothing run twice into the results; the
 driver holds only the list of pending runs, never results, so its memory stays flat.
 Results are a pure function of each run's configuration and seed: the same whatever the
-number of workers, their order or the executor (MODEL_BRIEF §9).
+number of workers, their order or the executor (docs/MODEL.md §4).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Docking the model on analytic results: Bass diffusion (F11) and the GSP auction (F13).
 
 Both run the model's own code through the ordinary configuration path — no separate
-implementation (MODEL_BRIEF §9).
+implementation (docs/MODEL.md §8).
 
 **Bass docking.** One brand; only advertising, with daily adoption rate p, and word of
 mouth, with rate q times the adopted share; a complete graph; every other mechanism off.

@@ -7,7 +7,7 @@ A consumer is touched by brand b's word of mouth with daily hazard
 where s_ib is the degree-normalised share of i's neighbours who are b's customers
 (weight 1) or loyal pool members (extra ``advocate_weight``). It is linear in the share so
 that on the complete graph (s = F, the adopted share) it is exactly Bass's q·F.
-Hazards of different channels add, capped at 1 (MODEL_BRIEF §9).
+Hazards of different channels add, capped at 1 (docs/MODEL.md §8).
 
 The source changes little from day to day (a few new customers, a few loyal members), so
 :class:`NeighbourShare` updates s from the day's changes along their edges instead of

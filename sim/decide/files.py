@@ -15,7 +15,7 @@ A calibration file (``sim calibrate``)::
       fatigue.tolerance_mean: {low: 6, high: 24}
     budget_runs: 400               # simulation runs in all, replications and the fit check included
     replications: 1
-    seed: 1000                     # MODEL_BRIEF §9: calibrate on seeds >= 1000
+    seed: 1000                     # docs/MODEL.md §1: calibrate on seeds >= 1000
 
 An optimisation file (``sim optimize``)::
 

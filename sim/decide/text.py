@@ -1,4 +1,4 @@
-"""Words of the calibration and optimisation reports, in English and Simplified Chinese (MODEL_BRIEF §8)."""
+"""Words of the calibration and optimisation reports, in English and Simplified Chinese (terms: docs/MODEL.md §2.10)."""
 
 from __future__ import annotations
 

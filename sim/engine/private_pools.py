@@ -176,7 +176,7 @@ class PrivatePools(Component):
         st.coupon_day[blk.rows[ii], cols[jj]] = t
         st.coupon_fatigue[blk.index] = st.coupon_fatigue[blk.index] + f32(pc.coupon_fatigue_per_coupon) * q_reads
         # a same-category partner's offer is a coupon for a substitute: members take it as spam
-        # (Dorotic et al. 2021, docs/MODEL.md sources: same-category coalition partners cannibalise each other)
+        # (Dorotic et al. 2021, docs/MODEL.md §11.3: same-category coalition partners cannibalise each other)
         k_coupon_recv = np.where(received, (push.coupon + push.rival)[cols].astype(f32)[None, :], f32(0))
         st.irritation *= f32(pc.irritation_decay)
         irritation = st.irritation[blk.index] + (f32(pc.irritation_per_coupon) * k_coupon_recv

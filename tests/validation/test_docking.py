@@ -17,7 +17,7 @@ def test_bass_recursion_by_hand():
     assert f[:2] == pytest.approx([f1, f2])
 
 
-# MODEL_BRIEF §9: n = 20,000 in CI, fewer (p, q) points; the slowest corner and the fastest
+# docs/MODEL.md §8 (size of the Bass docking check): n = 20,000 in CI, fewer (p, q) points
 @pytest.mark.parametrize("p,q", [(0.005, 0.8), (0.05, 0.1)])
 def test_bass_docking_within_0_02(p, q):
     d = bass_docking(p, q, n=20_000, days=75, seed=11, replications=20)

@@ -1,4 +1,4 @@
-"""The pass rule of MODEL_BRIEF §9: a fact passes only when the 95% CI lies inside its band."""
+"""The pass rule of docs/MODEL.md §1: a fact passes only when the 95% CI lies inside its band."""
 
 import math
 

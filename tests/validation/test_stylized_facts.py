@@ -1,6 +1,6 @@
 """The stylized facts at reduced size (what `sim validate --quick` runs), and their ablations.
 
-Each fact runs its own experiment on the validation seed and passes on the MODEL_BRIEF §9 rule
+Each fact runs its own experiment on the validation seed and passes on the docs/MODEL.md §1 rule
 (the 95% CI of each quantity across replications inside its band; for a directional one, the
 CI excludes zero and the mean effect reaches its declared minimum). Every fact is computed
 once per session and shared. An ablation switches off one mechanism in every run of a fact's
