@@ -122,7 +122,7 @@ class MarketConfig(_Node):
 class RunConfig(_Node):
     days: int = P(365, "Reported days", "days", ge=1, le=36_500)
     warmup_days: int = P(180, "Days of the base market simulated before reported day 1 (not reported)", "days",
-                         ge=0, le=3650, source="MODEL_BRIEF §9")
+                         ge=0, le=3650, source="docs/MODEL.md §2.9")
 
 
 class MetricsConfig(_Node):

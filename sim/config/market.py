@@ -139,7 +139,7 @@ def _default_holidays() -> list[HolidayConfig]:
 
 class CalendarConfig(_Node):
     start_date: dt.date = P(dt.date(2025, 1, 1), "Date of reported day 1 (1900-01-01 to 2200-12-31)", "date",
-                            source="MODEL_BRIEF §9")
+                            source="docs/MODEL.md §2.8")
     holidays: list[HolidayConfig] = Field(default_factory=_default_holidays, description="Holiday calendar")
 
     @field_validator("start_date")
@@ -220,13 +220,13 @@ class PlatformConfig(_Node):
 class AdsConfig(_Node):
     adstock_decay: float = P(
         0.6, "Geometric ad-stock carry-over theta: x*_t = x_t + theta x*_{t-1}", "1/day", ge=0, lt=1,
-        source="MODEL_BRIEF §5 (0.5-0.8); Robyn/Meridian adstock",
+        source="docs/MODEL.md §7.2 (0.5-0.8); Robyn/Meridian adstock",
     )
     hill_half: float = P(2.0, "Hill half-saturation ad stock K", "impressions", ge=1e-6, le=1000)
     hill_shape: float = P(1.5, "Hill shape alpha", "1", ge=0.01, le=10)
     ctr: float = P(
         0.015, "Click-through probability of an attended, valid impression", "1/impression", ge=0, le=1,
-        source="online CTR 0.5-2% (MODEL_BRIEF §9 F2)",
+        source="online CTR 0.5-2% (docs/MODEL.md §1, F2)",
     )
     awareness_per_exposure: float = P(
         0.05, "Awareness gained per attended impression without a click", "1/impression", ge=0, le=1
@@ -291,5 +291,5 @@ class ChoiceConfig(_Node):
     trust_from_purchase: float = P(0.15, "Trust gained toward (1) from each purchase", "1", ge=0, le=1)
     attribution_window_days: int = P(
         7, "Touches within this window compete for an order's channel", "days", ge=1, le=365,
-        source="MODEL_BRIEF §9",
+        source="docs/MODEL.md §7.4",
     )
