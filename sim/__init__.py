@@ -7,13 +7,15 @@ Quick use::
     result.summary[["brand", "cac_public", "repurchase_rate_365", "profit"]]
 """
 
-from . import config
+from . import config, moved
 from .api import RunResult, run
 from .config import SimConfig, default_config, with_overrides
 from .invariants import InvariantError
 from .model import KNOBS, TrafficModel
 
 __version__ = "0.1.0"
+
+moved.install()  # the old module paths (sim.economics, ...) stay importable
 
 
 def calibrate(source, **kw):

@@ -36,8 +36,8 @@ from rich.table import Table
 
 from .builtin import EXPERIMENT_DIR, SCENARIO_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
 from .config import ConfigError
+from .files.errors import FileWarning, UserError
 from .graph import GraphFileError
-from .scenario import FileWarning, UserError
 from .schemas import KINDS, scenario_schema  # noqa: F401 - scenario_schema: sim.cli.scenario_schema stays importable
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -86,9 +86,10 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
         ) -> None:
     """Run every arm of a scenario and write the comparative report."""
     from .executor import Executor
+    from .files.reading import parse_set
     from .report import write_report
     from .runner import KEEP, run_scenario
-    from .scenario import load_scenario, parse_set
+    from .scenario import load_scenario
 
     try:
         sc = load_scenario(resolve_file(file), overrides=parse_set(set_), quick=quick, replications=replications)
@@ -143,7 +144,7 @@ def check(file: str = typer.Argument(..., help="A scenario, experiment, explaine
           set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value (scenario files)")
           ) -> None:
     """Validate a file of any kind without running it (the kind is told from its keys)."""
-    from .scenario import parse_set
+    from .files.reading import parse_set
     from .schemas import check_file
 
     path = resolve_file(file)
@@ -160,7 +161,7 @@ def check(file: str = typer.Argument(..., help="A scenario, experiment, explaine
 @app.command("list")
 def list_() -> None:
     """Built-in scenarios and the question each answers."""
-    from .scenario import read_yaml
+    from .files.reading import read_yaml
 
     table = Table(title="Built-in scenarios (sim run NAME)")
     table.add_column("name")
@@ -210,7 +211,7 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
     from .config import default_config, with_overrides
     from .facts import FACTS, write_validation_report
     from .facts import validate as run_facts
-    from .scenario import parse_set
+    from .files.reading import parse_set
 
     try:
         overrides = parse_set(set_)

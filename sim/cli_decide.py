@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .builtin import EXPERIMENT_DIR, resolve_file
 from .cli import _fail, app, console, err_console
 from .config import ConfigError
+from .files.errors import UserError
 from .graph import GraphFileError
-from .scenario import UserError
 
 
 def _study_progress(label: str):

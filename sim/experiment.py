@@ -21,7 +21,7 @@ An experiment file (YAML, ``yaml.safe_load`` only) describes a parameter sweep::
 Design points are drawn here, once, from the design's own seed; each run then has the seed
 ``SeedSequence([seed, replication])`` at every design point and in every arm (common random
 numbers, MODEL_BRIEF §9) and an id that hashes its parameters, arm and replication.
-Every error names the file, the key and the line (:class:`~sim.scenario.UserError`).
+Every error names the file, the key and the line (:class:`~sim.files.UserError`).
 """
 
 from __future__ import annotations
@@ -39,21 +39,14 @@ import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 
 from .config import ConfigError, NoBoolNumbers, SimConfig, default_config, get_path, suggest, with_overrides
-from .economics import warn_economics
+from .files.economics import warn_economics
+from .files.errors import UserError
+from .files.markets import apply_overrides, check_resources, flatten, quicken
+from .files.reading import line_for, read_yaml, validate_file
 from .metrics import SUMMARY_METRICS
 from .posterior import PosteriorDraws
 from .report import KPIS
-from .scenario import (
-    UserError,
-    _apply,
-    _check_resources,
-    _line_for,
-    flatten,
-    load_scenario,
-    quicken,
-    read_yaml,
-    validate_file,
-)
+from .scenario import load_scenario
 
 
 class Parameter(NoBoolNumbers):
@@ -260,23 +253,23 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
     ef = validate_file(ExperimentFile, data, p, lines, {"parameters": Parameter, **_SECTIONS},
                        "parameters, design, arms, ...")
     if not ef.parameters:
-        raise UserError(p, "at least one parameter is needed", key="parameters", line=_line_for(lines, "parameters"))
+        raise UserError(p, "at least one parameter is needed", key="parameters", line=line_for(lines, "parameters"))
     if ef.scenario:
         sp = (p.parent / ef.scenario) if not Path(ef.scenario).is_absolute() else Path(ef.scenario)
         if not sp.is_file():
             raise UserError(p, f"scenario file {ef.scenario} not found", key="scenario",
-                            line=_line_for(lines, "scenario"))
+                            line=line_for(lines, "scenario"))
         from_scenario = load_scenario(sp)
         start, posterior = from_scenario.base, from_scenario.posterior
     else:
         start, posterior = default_config(), None
-    base = _apply(start, ef.base, p, lines, "base")
+    base = apply_overrides(start, ef.base, p, lines, "base")
     warn_economics(base, p, lines, "base", flatten(ef.base, start.model_dump(mode="python")))
     if posterior is not None:  # what the experiment's own base sets wins over the fitted market
         posterior = posterior.without(flatten(ef.base, start.model_dump(mode="python")))
     if quick:
         base = quicken(base, ef.quick.agents, p, lines)
-    _check_resources(base, p, lines, "base")
+    check_resources(base, p, lines, "base")
     arms = {name: dict(ov or {}) for name, ov in ef.arms.items()} or {"base": {}}
     design = ef.design.model_copy()
     reps = ef.replications
@@ -290,11 +283,11 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
     if ef.analysis.heatmap is not None:
         if len(ef.analysis.heatmap) != 2:
             raise UserError(p, "heatmap takes two parameters", key="analysis.heatmap",
-                            line=_line_for(lines, "analysis.heatmap"))
+                            line=line_for(lines, "analysis.heatmap"))
         for i, k in enumerate(ef.analysis.heatmap):
             if k not in ef.parameters:
                 raise UserError(p, f"{k!r} is not a swept parameter{suggest(k, list(ef.parameters))}",
-                                key=f"analysis.heatmap.{i}", line=_line_for(lines, f"analysis.heatmap.{i}",
+                                key=f"analysis.heatmap.{i}", line=line_for(lines, f"analysis.heatmap.{i}",
                                                                            "analysis.heatmap"))
     unit = unit_design(design, ef.parameters)
     ints = {k: _is_int_field(base, k) for k in ef.parameters}
@@ -308,12 +301,12 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
                 cfg = with_overrides(base, {k: v})
             except ConfigError as exc:
                 raise UserError(p, f"{exc.reason} (value {v!r})", key=f"parameters.{k}",
-                                line=_line_for(lines, f"parameters.{k}")) from None
+                                line=line_for(lines, f"parameters.{k}")) from None
             if not warned:  # once per parameter, at its first value that warns
                 warned = bool(warn_economics(cfg, p, lines, "parameters", {k: v}, key=f"parameters.{k}",
                                              note=f" (value {v!r})"))
     for name, ov in arms.items():
-        arm = _apply(base, ov, p, lines, f"arms.{name}")  # validates, naming the arm's line on error
+        arm = apply_overrides(base, ov, p, lines, f"arms.{name}")  # validates, naming the arm's line on error
         arms[name] = flatten(ov, base.model_dump(mode="python"))
         warn_economics(arm, p, lines, f"arms.{name}", arms[name])
     for name in arms:
@@ -321,7 +314,7 @@ def load_experiment(path: str | os.PathLike, quick: bool = False, out: str | os.
             with_overrides(base, {**points[0], **arms[name]})
         except ConfigError as exc:
             raise UserError(p, f"{exc.reason} at the first design point", key=f"arms.{name}",
-                            line=_line_for(lines, f"arms.{name}")) from None
+                            line=line_for(lines, f"arms.{name}")) from None
     name = ef.name or p.stem
     if out is not None:
         out_dir = Path(out)
@@ -341,10 +334,10 @@ def _check_design(p: Path, lines: dict[str, int], design: Design, parameters: di
             if s.values is not None and not all(isinstance(v, int | float) and not isinstance(v, bool)
                                                 for v in s.values):
                 raise UserError(p, f"{design.method} needs numeric parameters; give this one a range",
-                                key=f"parameters.{k}", line=_line_for(lines, f"parameters.{k}"))
+                                key=f"parameters.{k}", line=line_for(lines, f"parameters.{k}"))
     if design.method == "sobol" and design.samples & (design.samples - 1):
         raise UserError(p, f"sobol needs a power of two for samples, got {design.samples}", key="design.samples",
-                        line=_line_for(lines, "design.samples", "design"))
+                        line=line_for(lines, "design.samples", "design"))
 
 
 MAX_POINTS = 100_000
@@ -363,7 +356,7 @@ def _check_size(p: Path, lines: dict[str, int], design: Design, parameters: dict
         n = design.samples
     if n > MAX_POINTS:
         raise UserError(p, f"the design has {n:,} points; at most {MAX_POINTS:,} (fewer levels, samples or "
-                        "parameters)", key="design", line=_line_for(lines, "design", "parameters"))
+                        "parameters)", key="design", line=line_for(lines, "design", "parameters"))
 
 
 def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: Analysis,
@@ -374,18 +367,18 @@ def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: A
     for i, m in enumerate(metrics.summary):
         if m not in known:
             raise UserError(p, f"unknown summary metric {m!r}{suggest(m, known)}", key=f"metrics.summary.{i}",
-                            line=_line_for(lines, f"metrics.summary.{i}", "metrics.summary"))
+                            line=line_for(lines, f"metrics.summary.{i}", "metrics.summary"))
     for i, m in enumerate(metrics.daily):
         if m not in BRAND_METRICS:
             raise UserError(p, f"unknown daily metric {m!r}{suggest(m, list(BRAND_METRICS))}",
-                            key=f"metrics.daily.{i}", line=_line_for(lines, f"metrics.daily.{i}", "metrics.daily"))
+                            key=f"metrics.daily.{i}", line=line_for(lines, f"metrics.daily.{i}", "metrics.daily"))
     if analysis.metric not in metrics.summary:
         # named where the user wrote it: the analysis metric, or the summary that left out the default one
         key = "analysis.metric" if "analysis.metric" in lines else "metrics.summary"
         raise UserError(p, f"the analysis metric {analysis.metric!r} is not among metrics.summary", key=key,
-                        line=_line_for(lines, key, "analysis", "metrics"))
+                        line=line_for(lines, key, "analysis", "metrics"))
     if analysis.frontier is not None:
         for i, a in enumerate(analysis.frontier):
             if a not in arms:
                 raise UserError(p, f"{a!r} is not an arm{suggest(a, list(arms))}", key=f"analysis.frontier.{i}",
-                                line=_line_for(lines, f"analysis.frontier.{i}", "analysis.frontier"))
+                                line=line_for(lines, f"analysis.frontier.{i}", "analysis.frontier"))

@@ -34,12 +34,14 @@ import plotly.offline as po
 from pydantic import ConfigDict, Field
 
 from .config import NoBoolNumbers, SimConfig, default_config, suggest
-from .economics import warn_economics
+from .files.economics import warn_economics
+from .files.errors import UserError
+from .files.markets import apply_overrides, check_resources, flatten, quicken
+from .files.reading import line_for, read_yaml, validate_file
 from .i18n import EXPLAIN_STRINGS as TEXT
 from .i18n import KNOB_LABELS
 from .model import KNOBS, apply_knobs
 from .report import page_head
-from .scenario import UserError, _apply, _check_resources, _line_for, flatten, quicken, read_yaml, validate_file
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT / "scenarios" / "explain" / "competition.yaml"
@@ -66,14 +68,14 @@ def load_explainer(path: str | os.PathLike, quick: bool = False) -> tuple[Explai
     data, lines = read_yaml(p)
     ef = validate_file(ExplainFile, data, p, lines, {}, "knobs, base, days, ...")
     if not 1 <= len(ef.knobs) <= 2:
-        raise UserError(p, "give one or two knobs", key="knobs", line=_line_for(lines, "knobs"))
-    base = _apply(default_config(), ef.base, p, lines, "base")
+        raise UserError(p, "give one or two knobs", key="knobs", line=line_for(lines, "knobs"))
+    base = apply_overrides(default_config(), ef.base, p, lines, "base")
     warn_economics(base, p, lines, "base", flatten(ef.base, default_config().model_dump(mode="python")))
     if quick:
         base = quicken(base, ef.quick_agents, p, lines, "quick_agents")
-    _check_resources(base, p, lines, "base")
+    check_resources(base, p, lines, "base")
     for k, values in ef.knobs.items():
-        where = dict(key=f"knobs.{k}", line=_line_for(lines, f"knobs.{k}"))
+        where = dict(key=f"knobs.{k}", line=line_for(lines, f"knobs.{k}"))
         if k not in KNOBS or k in ("n_consumers", "warmup_days"):
             raise UserError(p, f"unknown knob {k!r}{suggest(k, list(KNOBS))}", **where)
         if not 1 <= len(values) <= 12:
@@ -92,7 +94,7 @@ def load_explainer(path: str | os.PathLike, quick: bool = False) -> tuple[Explai
                 raise UserError(p, f"{str(exc).splitlines()[0]} (value {v!r})", **where) from None
         if k == "n_brands":  # the largest market must fit in memory too
             try:
-                _check_resources(apply_knobs(base, {k: max(values)}), p, lines, "base")
+                check_resources(apply_knobs(base, {k: max(values)}), p, lines, "base")
             except UserError as exc:
                 raise UserError(p, f"with {max(values)} brands, {exc.message}", **where) from None
     settings = [dict(zip(ef.knobs, combo, strict=True)) for combo in itertools.product(*ef.knobs.values())]

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .builtin import SCHEMA_DIR
-from .scenario import UserError, _line_for, one_line, read_yaml
+from .files.errors import UserError, one_line
+from .files.reading import line_for, read_yaml
 
 KINDS = ("scenario", "experiment", "explain", "calibration", "optimization")
 DOTTED = r"^[A-Za-z_]+(\.[A-Za-z0-9_]+)+$"  # a dotted configuration path (no sign: indices are 0 or more)
@@ -199,7 +200,7 @@ def detect_kind(data: Any, file: Path, lines: dict[str, int]) -> str:
     if len(found) > 1:
         a, b = found[:2]
         raise UserError(file, f"{a} makes this a {NAMES[MARKERS[a]]} file and {b} a {NAMES[MARKERS[b]]} file: "
-                        "a file is one kind", key=b, line=_line_for(lines, b))
+                        "a file is one kind", key=b, line=line_for(lines, b))
     if found:
         return MARKERS[found[0]]
     # no marker: a file whose keys only one kind has (a scenario that forgot its arms) is that kind, so that
@@ -268,7 +269,7 @@ CHECKS: dict[str, Callable[[Path, dict[str, Any]], str]] = {
 def check_file(path: Path, overrides: dict[str, Any] | None = None) -> tuple[str, str]:
     """Validate a file of any kind as the command that runs it would; returns (kind, one ``ok`` line).
 
-    Raises :class:`~sim.scenario.UserError` (or ConfigError, GraphFileError) on the first mistake.
+    Raises :class:`~sim.files.UserError` (or ConfigError, GraphFileError) on the first mistake.
     """
     data, lines = read_yaml(path)
     kind = detect_kind(data, path, lines)

@@ -34,7 +34,7 @@ import pandas as pd
 
 from .executor import Executor
 from .experiment import Experiment, RunSpec
-from .scenario import UserError
+from .files.errors import UserError
 
 MANIFEST = "manifest.json"
 TASK_CONSUMER_DAYS = 20_000_000  # aim for tasks of about this many consumer-days (seconds, not milliseconds)

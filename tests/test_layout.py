@@ -28,3 +28,15 @@ def test_the_per_agent_reference_ships_with_the_package():
     from sim.reference import ReferenceModel
 
     assert issubclass(ReferenceModel, sim.TrafficModel)
+
+
+def test_every_old_module_path_gives_the_module_at_its_new_path():
+    import importlib
+
+    from sim.moved import MOVED
+
+    for old, new in MOVED.items():
+        module = importlib.import_module(old)
+        assert module is importlib.import_module(new), old
+        assert module.__name__ == module.__spec__.name == new  # the module keeps its own name and spec
+        assert not (PACKAGE.parent / (old.replace(".", "/") + ".py")).exists(), f"a file stands at {old}"

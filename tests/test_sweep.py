@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from sim import sweep as sw
 from sim.cli import app
 from sim.experiment import load_experiment
-from sim.scenario import UserError
+from sim.files.errors import UserError
 from sim.sweep import load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]

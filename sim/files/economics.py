@@ -1,7 +1,7 @@
 """Economics a user rarely means: warned, with file, key and line, by every file loader (not refused).
 
 A price below the unit cost or a coupon worth the whole price can be a deliberate experiment, so these
-are :class:`~sim.scenario.FileWarning` s, not errors; but they are almost always a slip of a digit.
+are :class:`~sim.files.errors.FileWarning` s, not errors; but they are almost always a slip of a digit.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .config import SimConfig
-from .scenario import _line_for, warn_file
+from ..config import SimConfig
+from .errors import warn_file
+from .reading import line_for
 
 
 def warn_economics(cfg: SimConfig, file: Path | None, lines: dict[str, int], section: str,
@@ -65,6 +66,6 @@ def warn_economics(cfg: SimConfig, file: Path | None, lines: dict[str, int], sec
     for case, (at, message, n) in found.items():
         more = f" (and {n - 1} more brand{'s' if n > 2 else ''})" if n > 1 else ""
         name = key or at
-        line = _line_for(lines, name) if key else _line_for(lines, f"{section}.{at}", f"{section}.{case}", section)
+        line = line_for(lines, name) if key else line_for(lines, f"{section}.{at}", f"{section}.{case}", section)
         warn_file(file, f"{message}{more}{note}", key=name, line=line)
     return len(found)
