@@ -27,7 +27,7 @@ from .files.errors import UserError
 from .i18n import tr
 from .i18n import tr_sweep as t  # noqa: N813  (short, as report.py's tr)
 from .output import atomic_folder
-from .report import mean_ci, page_head
+from .reporting import mean_ci, page_head
 from .sweep import MANIFEST, load_errors, load_sweep
 
 MAX_LEVELS = 8  # a parameter with more distinct values than this is binned into quantiles

@@ -41,7 +41,7 @@ from .files.reading import line_for, read_yaml, validate_file
 from .i18n import EXPLAIN_STRINGS as TEXT
 from .i18n import KNOB_LABELS
 from .model import KNOBS, apply_knobs
-from .report import page_head
+from .reporting import page_head
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT / "scenarios" / "explain" / "competition.yaml"

@@ -21,7 +21,7 @@ import pandas as pd
 from .builtin import SCENARIO_DIR
 from .config import SimConfig, with_overrides
 from .executor import Executor
-from .report import focal_brands, kpi_table, mean_ci
+from .reporting import focal_brands, kpi_table, mean_ci
 from .runner import ArmRun, Job, market_jobs, run_jobs, scenario_jobs
 from .scenario import Scenario, load_scenario
 from .validation import auction_docking, bass_docking

@@ -25,7 +25,7 @@ from .assumptions import marketing_budget
 from .config import SimConfig, with_overrides
 from .decide.candidates import candidate_overrides
 from .i18n import tr
-from .report import focal_brands, mean_ci
+from .reporting import focal_brands, mean_ci
 from .runner import KEEP, ArmRun, Job, run_jobs, scenario_jobs
 from .scenario import Scenario
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import html
 import json
 import math
-import subprocess
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,60 +22,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.offline as po
 import yaml
-from scipy import stats
 
 from .assumptions import assumptions_html
 from .i18n import tr
 from .output import atomic_folder
+from .reporting import KPIS, focal_brands, git_commit, kpi_table, mean_ci, page_head, series
 from .runner import ArmRun
 from .scenario import Scenario
 
-KPIS = ["profit", "npv", "revenue", "cac_public", "new_customers", "repurchase_rate_365", "profit_share_existing",
-        "pool_members", "pool_active", "reads_per_member", "orders_per_member", "wasted_share", "market_share"]
 PERCENT = {"repurchase_rate_365", "profit_share_existing", "wasted_share", "market_share"}
 COUNTS = {"new_customers", "pool_members", "pool_active"}
-COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
-# ------------------------------------------------------------------------------ statistics
-
-
-def mean_ci(values: Iterable[float], level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and t-based confidence interval; NaNs dropped; (nan, nan, nan) if empty."""
-    v = np.asarray([x for x in values if x is not None and not (isinstance(x, float) and math.isnan(x))], float)
-    if v.size == 0:
-        return (math.nan, math.nan, math.nan)
-    m = float(v.mean())
-    if v.size < 2:
-        return (m, math.nan, math.nan)
-    half = float(stats.t.ppf(0.5 + level / 2, v.size - 1) * v.std(ddof=1) / math.sqrt(v.size))
-    return (m, m - half, m + half)
-
-
-def focal_kpis(run: ArmRun, focal: int) -> dict[str, float]:
-    """KPIs of the focal brand in one run."""
-    s = run.summary.set_index("brand_id").loc[focal]
-    d = run.daily
-    f = d[(d["entity_type"] == "brand") & (d["brand_id"] == focal)]
-    last = f.iloc[-1]
-    return {
-        "profit": float(f["profit"].sum()), "npv": float(s["npv"]), "revenue": float(f["revenue"].sum()),
-        "cac_public": float(s["cac_public"]), "new_customers": float(f["new_customers"].sum()),
-        "repurchase_rate_365": float(s["repurchase_rate_365"]),
-        "profit_share_existing": float(s["profit_share_existing"]),
-        "pool_members": float(last["pool_members"]), "pool_active": float(last["pool_active"]),
-        # the report's short name for messages_read_per_member (per member and day)
-        "reads_per_member": float(s["messages_read_per_member"]),
-        "orders_per_member": float(s["orders_per_member"]),
-        "wasted_share": float(s["wasted_share"]),
-        "market_share": float(s["market_share"]),
-    }
-
-
-def kpi_table(results: dict[str, list[ArmRun]], focal_of: dict[str, int]) -> pd.DataFrame:
-    rows = [{"arm": arm, "replication": r.replication, **focal_kpis(r, focal_of[arm])}
-            for arm, runs in results.items() for r in runs]
-    return pd.DataFrame(rows)
+# ------------------------------------------------------------------------------ tables
 
 
 def summary_table(kpis: pd.DataFrame, reference_of: Callable[[str], str | None]) -> pd.DataFrame:
@@ -94,23 +52,6 @@ def summary_table(kpis: pd.DataFrame, reference_of: Callable[[str], str | None])
             out.append({"arm": arm, "kpi": k, "compared_with": ref_arm, "mean": m, "ci_low": lo, "ci_high": hi,
                         "diff_mean": dm, "diff_ci_low": dlo, "diff_ci_high": dhi, "n": int(g[k].notna().sum())})
     return pd.DataFrame(out)
-
-
-def series(results: dict[str, list[ArmRun]], focal_of: dict[str, int], column: str, *, platform: bool = False
-           ) -> dict[str, pd.DataFrame]:
-    """Per arm: day x replication matrix of a daily column (the arm's focal brand's, or summed over platforms)."""
-    out = {}
-    for arm, runs in results.items():
-        cols = {}
-        for r in runs:
-            d = r.daily
-            if platform:
-                s = d[d["entity_type"] == "platform"].groupby("day")[column].sum()
-            else:
-                s = d[(d["entity_type"] == "brand") & (d["brand_id"] == focal_of[arm])].set_index("day")[column]
-            cols[r.replication] = s
-        out[arm] = pd.DataFrame(cols)
-    return out
 
 
 def payback_day(results: dict[str, list[ArmRun]], focal_of: dict[str, int], arm: str, reference: str) -> float:
@@ -177,11 +118,6 @@ def profit_components(results: dict[str, list[ArmRun]], focal_of: dict[str, int]
     return d.mean().to_dict()
 
 
-def focal_brands(sc: Scenario) -> dict[str, int]:
-    """Each arm's focal brand (arms may compare different brands, e.g. furniture and snacks)."""
-    return {arm: cfg.market.focal_brand for arm, cfg in sc.arms.items()}
-
-
 def _clear(lo: float, hi: float) -> bool:
     return not (math.isnan(lo) or math.isnan(hi)) and (lo > 0 or hi < 0)
 
@@ -242,20 +178,6 @@ def executive_summary(sc: Scenario, results: dict[str, list[ArmRun]], table: pd.
 # ------------------------------------------------------------------------------ HTML
 
 
-CSS = """body{font-family:-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;max-width:1200px;
-margin:2em auto;padding:0 1em;color:#222}h1{margin-bottom:.2em}table{border-collapse:collapse;margin:1em 0;
-font-size:.92em}th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right}th:first-child,td:first-child{
-text-align:left}.summary{background:#f6f8fa;border-left:4px solid #1f77b4;padding:.6em 1em}.caption{color:#555;
-font-size:.9em}.chart{margin:1.5em 0}"""
-
-
-def page_head(title: str, lang: str, script: str = '<script src="plotly.min.js"></script>') -> list[str]:
-    """The first lines of every offline page: language, title, the shared style and plotly.js (beside the
-    page by default; pass an inline <script> for a single-file page)."""
-    return [f"<!DOCTYPE html><html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
-            f"<title>{html.escape(title)}</title><style>{CSS}</style>", f"{script}</head><body>"]
-
-
 def _rows(t: pd.DataFrame, arms: list[str], prefix: str, lang: str) -> list[str]:
     """Table rows, one per KPI: the mean (or paired difference, prefix "diff_") and its CI per arm."""
     rows = []
@@ -312,15 +234,6 @@ def render_html(sc: Scenario, table: pd.DataFrame, summary: list[str], figs: lis
 # ------------------------------------------------------------------------------ writing
 
 
-def git_commit() -> str | None:
-    try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
-                             cwd=Path(__file__).resolve().parent)
-        return out.stdout.strip() or None if out.returncode == 0 else None
-    except (OSError, subprocess.SubprocessError):
-        return None
-
-
 def _write_exports(sc: Scenario, results: dict[str, list[ArmRun]], tmp: Path) -> None:
     """export/<arm>/<replication>/: the tables other tools read (sim.export), for runs that kept their orders."""
     from .exports import write_tables
@@ -352,7 +265,7 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
             summary[2:2] = flip_sentences(sensitivity, lang)  # after the verdict and its confidence
             extra += sensitivity_html(sensitivity, lang)
             sensitivity_frame(sensitivity).to_csv(tmp / "sensitivity.csv", index=False)
-        from .report_charts import charts  # (it reads this module's series and statistics)
+        from .report_charts import charts
 
         figs = charts(sc, results, kpis, lang)
         provenance = {

@@ -16,7 +16,7 @@ from scipy import stats
 from .calendar import holiday_windows
 from .choice import CHANNELS
 from .i18n import STRINGS, tr
-from .report import COLORS, focal_brands, mean_ci, series
+from .reporting import COLORS, focal_brands, mean_ci, series
 from .runner import ArmRun
 from .scenario import Scenario
 

@@ -91,7 +91,7 @@ def experiment_schema() -> dict:
     """The experiment file's schema: parameters by dotted path, metrics by name."""
     from .experiment import ExperimentFile
     from .metrics import BRAND_METRICS, SUMMARY_METRICS
-    from .report import KPIS
+    from .reporting import KPIS
 
     s = _file_schema(ExperimentFile, "experiment", ("base",), arms=0)
     s["properties"]["parameters"].update(propertyNames={"pattern": DOTTED}, minProperties=1)

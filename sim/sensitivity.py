@@ -20,7 +20,7 @@ import pandas as pd
 
 from .executor import Executor
 from .levers import Lever, apply_lever, spec_levers
-from .report import focal_brands, focal_kpis, mean_ci
+from .reporting import focal_brands, focal_kpis, mean_ci
 from .runner import ArmRun, Job, run_jobs
 from .scenario import Scenario
 

@@ -94,7 +94,7 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     from .api import run as run_model
     from .config import SimConfig, with_overrides
     from .posterior import PosteriorDraws
-    from .report import focal_kpis
+    from .reporting import focal_kpis
     from .runner import ArmRun
 
     t0 = time.perf_counter()
@@ -194,7 +194,7 @@ def versions() -> dict[str, str]:
 
 
 def manifest(exp: Experiment) -> dict[str, Any]:
-    from .report import git_commit
+    from .reporting import git_commit
 
     return {
         "name": exp.name, "question": exp.question, "experiment_file": str(exp.path) if exp.path else None,

@@ -10,8 +10,8 @@ import pandas as pd
 from sim.assumptions import assumptions_html, describe_path
 from sim.calendar import holiday_windows
 from sim.config import BrandConfig, StrategyConfig
-from sim.report import focal_brands, kpi_table
 from sim.report_charts import charts
+from sim.reporting import focal_brands, kpi_table
 from sim.runner import run_scenario
 from sim.scenario import load_scenario
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from sim.builtin import SCENARIO_DIR
-from sim.report import focal_brands, kpi_table, summary_table
+from sim.report import summary_table
+from sim.reporting import focal_brands, kpi_table
 from sim.runner import run_scenario
 from sim.scenario import load_scenario
 

@@ -15,7 +15,7 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
-from ..report import git_commit, page_head
+from ..reporting import git_commit, page_head
 from .load import Calibration
 from .study import write_frame, write_json, write_text
 from .text import tr

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..config import SimConfig, with_overrides
 from ..executor import Executor
-from ..report import mean_ci
+from ..reporting import mean_ci
 from .candidates import candidate_overrides
 from .load import Optimization, load_optimization
 from .runs import RunStore, RunTask, run_tasks, task_key

@@ -14,7 +14,7 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
-from ..report import git_commit, mean_ci, page_head
+from ..reporting import git_commit, mean_ci, page_head
 from .candidates import candidate_overrides
 from .load import Optimization
 from .study import write_frame, write_json, write_text
