@@ -34,7 +34,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .builtin import EXPERIMENT_DIR, SCENARIO_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
+from .builtin import EXPERIMENT_DIR, SCHEMA_DIR, builtin_scenarios, find_file, resolve_file
 from .config import ConfigError
 from .files.errors import FileWarning, UserError
 from .graph import GraphFileError
@@ -147,11 +147,8 @@ def check(file: str = typer.Argument(..., help="A scenario, experiment, explaine
     from .files.reading import parse_set
     from .schemas import check_file
 
-    path = resolve_file(file)
-    for folder in (EXPERIMENT_DIR, SCENARIO_DIR / "explain"):  # a built-in experiment or explainer by name
-        path = path if path.exists() else resolve_file(file, folder)
     try:
-        _, line = check_file(path, parse_set(set_))
+        _, line = check_file(find_file(file), parse_set(set_))
     except (UserError, ConfigError, GraphFileError) as exc:
         # one line however long (no wrapping), and the user's text is never read as markup
         _fail(exc)

@@ -33,6 +33,7 @@ import plotly.graph_objects as go
 import plotly.offline as po
 from pydantic import ConfigDict, Field
 
+from .builtin import EXPLAIN_DIR
 from .config import NoBoolNumbers, SimConfig, default_config, suggest
 from .files.economics import warn_economics
 from .files.errors import UserError
@@ -43,8 +44,7 @@ from .i18n import KNOB_LABELS
 from .model import KNOBS, apply_knobs
 from .reporting import page_head
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_FILE = ROOT / "scenarios" / "explain" / "competition.yaml"
+DEFAULT_FILE = EXPLAIN_DIR / "competition.yaml"
 CHARTS = ("cac", "waste", "pools", "profit")
 COLORS = {"public": "#d62728", "private": "#1f77b4", "cpm": "#7f7f7f", "cac": "#d62728"}
 

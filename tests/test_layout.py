@@ -40,3 +40,14 @@ def test_every_old_module_path_gives_the_module_at_its_new_path():
         assert module is importlib.import_module(new), old
         assert module.__name__ == module.__spec__.name == new  # the module keeps its own name and spec
         assert not (PACKAGE.parent / (old.replace(".", "/") + ".py")).exists(), f"a file stands at {old}"
+
+
+def test_the_repository_folders_of_built_in_files_are_links_to_the_package_data():
+    from sim.builtin import EXPERIMENT_DIR, ROOT, SCENARIO_DIR, SCHEMA_DIR
+
+    repo = PACKAGE.parent
+    assert ROOT == PACKAGE / "builtin"
+    for folder, target in (("scenarios", SCENARIO_DIR), ("schema", SCHEMA_DIR)):
+        assert (repo / folder).is_symlink() and (repo / folder).resolve() == target.resolve()
+    linked = {p.name for p in (repo / "experiments").glob("*.yaml") if p.resolve().parent == EXPERIMENT_DIR.resolve()}
+    assert linked == {p.name for p in EXPERIMENT_DIR.glob("*.yaml")}  # one copy, each file linked
