@@ -33,8 +33,8 @@ def optimize(source, **kw):
 
 
 def export(result, folder):
-    """Write a run's transactions and marketing-mix tables for outside tools (see :mod:`sim.exports`)."""
-    from .exports import export as _export
+    """Write a run's transactions and marketing-mix tables for outside tools (see :mod:`sim.study.exports`)."""
+    from .study.exports import export as _export
 
     return _export(result, folder)
 

@@ -49,7 +49,7 @@ def base_config() -> SimConfig:
     """The app's starting market: the default one, or the base of the scenario in SIM_VIZ_FILE."""
     path = os.environ.get("SIM_VIZ_FILE")
     if path:
-        from .scenario import load_scenario
+        from .study.scenario import load_scenario
 
         cfg = load_scenario(path).base
     else:

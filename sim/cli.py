@@ -87,9 +87,9 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
     """Run every arm of a scenario and write the comparative report."""
     from .executor import Executor
     from .files.reading import parse_set
-    from .report import write_report
-    from .runner import KEEP, run_scenario
-    from .scenario import load_scenario
+    from .study.report import write_report
+    from .study.runs import KEEP, run_scenario
+    from .study.scenario import load_scenario
 
     try:
         sc = load_scenario(resolve_file(file), overrides=parse_set(set_), quick=quick, replications=replications)
@@ -107,7 +107,7 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
     keep = KEEP + ("orders",) if export else KEEP
     total = len(sc.arms) * sc.replications
     if incrementality:  # (imported on use: the plain run starts as fast as before)
-        from .incrementality import counterfactual_jobs, run_with_counterfactuals
+        from .study.incrementality import counterfactual_jobs, run_with_counterfactuals
 
         total = len(counterfactual_jobs(sc, keep))
     t0 = time.perf_counter()
@@ -124,7 +124,7 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
             else:
                 results = run_scenario(sc, progress=advance, executor=ex, keep=keep)
             if sensitivity:
-                from .sensitivity import run_sensitivity
+                from .study.sensitivity import run_sensitivity
 
                 more = progress.add_task(f"{sc.name}: sensitivity", total=0)
                 found = run_sensitivity(sc, results, ex, progress=lambda r: progress.advance(more),
@@ -364,7 +364,7 @@ def viz(file: str | None = typer.Argument(None, help="Scenario file whose base m
             raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
         env = {**os.environ, "SIM_VIZ_LANG": lang}
         if file:
-            from .scenario import load_scenario
+            from .study.scenario import load_scenario
 
             path = resolve_file(file)
             load_scenario(path)  # a bad file fails here, with its line, before the server starts

@@ -46,7 +46,7 @@ from .files.reading import line_for, read_yaml, validate_file
 from .metrics import SUMMARY_METRICS
 from .posterior import PosteriorDraws
 from .reporting import KPIS
-from .scenario import load_scenario
+from .study.scenario import load_scenario
 
 
 class Parameter(NoBoolNumbers):

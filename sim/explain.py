@@ -142,7 +142,7 @@ def series(daily: pd.DataFrame) -> dict[str, dict[str, list[float]]]:
 def compute(ef: ExplainFile, base: SimConfig, settings: list[dict], workers: int = 1,
             progress: Any = None) -> list[dict[str, Any]]:
     """Run every knob setting (a process pool when workers > 1) and return each run's series."""
-    from .runner import market_jobs, run_jobs
+    from .study.runs import market_jobs, run_jobs
 
     configs = {str(i): apply_knobs(base, knobs) for i, knobs in enumerate(settings)}
     results = run_jobs(market_jobs(configs, 1, ef.days, ef.seed), workers, progress=progress)

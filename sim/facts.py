@@ -22,8 +22,8 @@ from .builtin import SCENARIO_DIR
 from .config import SimConfig, with_overrides
 from .executor import Executor
 from .reporting import focal_brands, kpi_table, mean_ci
-from .runner import ArmRun, Job, market_jobs, run_jobs, scenario_jobs
-from .scenario import Scenario, load_scenario
+from .study.runs import ArmRun, Job, market_jobs, run_jobs, scenario_jobs
+from .study.scenario import Scenario, load_scenario
 from .validation import auction_docking, bass_docking
 
 Overrides = dict[str, Any] | None  # dotted path -> value, e.g. an ablation {"fatigue.enabled": False}

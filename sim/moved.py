@@ -16,6 +16,16 @@ from types import ModuleType
 
 MOVED: dict[str, str] = {  # old path -> where the module lives now
     "sim.economics": "sim.files.economics",
+    "sim.scenario": "sim.study.scenario",
+    "sim.runner": "sim.study.runs",
+    "sim.report": "sim.study.report",
+    "sim.report_charts": "sim.study.charts",
+    "sim.assumptions": "sim.study.assumptions",
+    "sim.levers": "sim.study.levers",
+    "sim.sensitivity": "sim.study.sensitivity",
+    "sim.sensitivity_report": "sim.study.sensitivity_report",
+    "sim.incrementality": "sim.study.incrementality",
+    "sim.exports": "sim.study.exports",
 }
 
 

@@ -16,8 +16,8 @@ import pandas as pd
 from scipy import stats
 
 if TYPE_CHECKING:
-    from .runner import ArmRun
-    from .scenario import Scenario
+    from .study.runs import ArmRun
+    from .study.scenario import Scenario
 
 KPIS = ["profit", "npv", "revenue", "cac_public", "new_customers", "repurchase_rate_365", "profit_share_existing",
         "pool_members", "pool_active", "reads_per_member", "orders_per_member", "wasted_share", "market_share"]

@@ -2,7 +2,7 @@
 
 Formats (``sim schema --kind KIND`` prints each schema; ``schema/KIND.schema.json`` is the committed copy):
 
-* ``scenario``: arms over a base market (``sim run``), :mod:`sim.scenario`;
+* ``scenario``: arms over a base market (``sim run``), :mod:`sim.study.scenario`;
 * ``experiment``: a parameter sweep (``sim sweep``), :mod:`sim.experiment`;
 * ``explain``: a classroom page over one or two knobs (``sim explain``), :mod:`sim.explain`;
 * ``calibration`` and ``optimization``: a brand's figures and decisions, :mod:`sim.decide.files`.
@@ -82,7 +82,7 @@ def _file_schema(model: Any, title: str, overrides: tuple[str, ...] = (), arms: 
 
 def scenario_schema() -> dict:
     """The scenario file's schema; ``base`` and arms accept the configuration tree (nested or dotted keys)."""
-    from .scenario import ScenarioFile
+    from .study.scenario import ScenarioFile
 
     return _file_schema(ScenarioFile, "scenario", ("base",), arms=1)
 
@@ -182,7 +182,7 @@ def _top_keys() -> dict[str, set[str]]:
     from .decide.files import CalibrationFile, OptimizationFile
     from .experiment import ExperimentFile
     from .explain import ExplainFile
-    from .scenario import ScenarioFile
+    from .study.scenario import ScenarioFile
 
     return {"scenario": set(ScenarioFile.model_fields), "experiment": set(ExperimentFile.model_fields),
             "explain": set(ExplainFile.model_fields), "calibration": set(CalibrationFile.model_fields),
@@ -215,7 +215,7 @@ def detect_kind(data: Any, file: Path, lines: dict[str, int]) -> str:
 
 
 def _scenario(p: Path, overrides: dict[str, Any]) -> str:
-    from .scenario import load_scenario
+    from .study.scenario import load_scenario
 
     sc = load_scenario(p, overrides=overrides)
     return (f"{sc.path}: ok — {len(sc.arms)} arms ({', '.join(sc.arms)}), reference {sc.reference}, "

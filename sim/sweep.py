@@ -95,7 +95,7 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     from .config import SimConfig, with_overrides
     from .posterior import PosteriorDraws
     from .reporting import focal_kpis
-    from .runner import ArmRun
+    from .study.runs import ArmRun
 
     t0 = time.perf_counter()
     base = SimConfig.model_validate_json(pl["base"])

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app, builtin_scenarios
-from sim.scenario import load_scenario
+from sim.study.scenario import load_scenario
 
 runner = CliRunner()
 GOOD = """\

@@ -17,8 +17,8 @@ from sim.decide.load import load_calibration, load_optimization
 from sim.experiment import load_experiment
 from sim.explain import load_explainer
 from sim.files.errors import FileWarning
-from sim.scenario import load_scenario
 from sim.schemas import check_file
+from sim.study.scenario import load_scenario
 
 SCENARIO = """\
 base:

@@ -390,7 +390,7 @@ def _use(kind: str, p: Path) -> None:
     from sim.decide.load import load_calibration, load_optimization
     from sim.experiment import load_experiment
     from sim.explain import load_explainer
-    from sim.scenario import load_scenario
+    from sim.study.scenario import load_scenario
 
     if kind == "scenario":
         sc = load_scenario(p)

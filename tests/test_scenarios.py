@@ -11,10 +11,10 @@ from __future__ import annotations
 import pytest
 
 from sim.builtin import SCENARIO_DIR
-from sim.report import summary_table
 from sim.reporting import focal_brands, kpi_table
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.study.report import summary_table
+from sim.study.runs import run_scenario
+from sim.study.scenario import load_scenario
 
 _cache: dict[str, tuple] = {}
 

@@ -18,8 +18,8 @@ import sim
 from sim.builtin import EXPERIMENT_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
 from sim.experiment import load_experiment
 from sim.explain import DEFAULT_FILE, load_explainer
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.study.runs import run_scenario
+from sim.study.scenario import load_scenario
 from sim.schemas import KINDS
 
 site = Path(sys.argv[1]).resolve()

@@ -18,7 +18,7 @@ from ..files.markets import apply_overrides, check_resources, flatten, quicken
 from ..files.reading import line_for, read_yaml, validate_file
 from ..metrics import SUMMARY_METRICS
 from ..posterior import PosteriorDraws
-from ..scenario import Scenario, load_scenario
+from ..study.scenario import Scenario, load_scenario
 from .candidates import OWN, candidate_overrides, current_values
 from .files import SECTIONS, CalibrationFile, Decision, Objective, OptimizationFile, Range, Target, _DecisionFile
 

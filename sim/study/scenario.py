@@ -27,13 +27,13 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from .config import ConfigError, NoBoolNumbers, SimConfig, default_config, suggest, with_overrides
-from .files.economics import warn_economics
-from .files.errors import UserError
-from .files.markets import agents_from_graph, apply_overrides, check_resources, flatten, quicken, resolve_graph_path
-from .files.reading import line_for, read_yaml, validate_file
+from ..config import ConfigError, NoBoolNumbers, SimConfig, default_config, suggest, with_overrides
+from ..files.economics import warn_economics
+from ..files.errors import UserError
+from ..files.markets import agents_from_graph, apply_overrides, check_resources, flatten, quicken, resolve_graph_path
+from ..files.reading import line_for, read_yaml, validate_file
+from ..posterior import PosteriorDraws, check
 from .levers import SensitivitySpec, check_levers
-from .posterior import PosteriorDraws, check
 
 
 class Outputs(NoBoolNumbers):

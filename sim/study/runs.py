@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from .api import replication_seed
-from .api import run as run_model
-from .config import SimConfig
-from .executor import Executor
+from ..api import replication_seed
+from ..api import run as run_model
+from ..config import SimConfig
+from ..executor import Executor
 from .scenario import Scenario
 
 KEEP = ("daily", "summary", "market")  # what reports and facts read; ledgers and order logs stay in the worker

@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable
 from typing import Any, get_origin
 
-from .config import SimConfig, _inner_model
-from .i18n import tr
+from ..config import SimConfig, _inner_model
+from ..i18n import tr
 from .scenario import Scenario
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .executor import Executor
+from ..executor import Executor
+from ..reporting import focal_brands, focal_kpis, mean_ci
 from .levers import Lever, apply_lever, spec_levers
-from .reporting import focal_brands, focal_kpis, mean_ci
-from .runner import ArmRun, Job, run_jobs
+from .runs import ArmRun, Job, run_jobs
 from .scenario import Scenario
 
 KEEP = ("daily", "summary")  # the focal profit comes from the daily frame, as in the report's KPI table

@@ -7,8 +7,8 @@ import html
 
 import plotly.graph_objects as go
 
+from ..i18n import STRINGS, tr
 from .assumptions import describe_path
-from .i18n import STRINGS, tr
 from .sensitivity import LeverResult, Sensitivity
 
 LOW, HIGH = "#1f77b4", "#ff7f0e"

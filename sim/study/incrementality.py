@@ -21,12 +21,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..config import SimConfig, with_overrides
+from ..decide.candidates import candidate_overrides
+from ..i18n import tr
+from ..reporting import focal_brands, mean_ci
 from .assumptions import marketing_budget
-from .config import SimConfig, with_overrides
-from .decide.candidates import candidate_overrides
-from .i18n import tr
-from .reporting import focal_brands, mean_ci
-from .runner import KEEP, ArmRun, Job, run_jobs, scenario_jobs
+from .runs import KEEP, ArmRun, Job, run_jobs, scenario_jobs
 from .scenario import Scenario
 
 CHANNEL_COSTS = {"paid": ("ad_spend",), "private": ("costs_wages", "costs_content", "costs_incentives"),

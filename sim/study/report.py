@@ -23,11 +23,11 @@ import plotly.graph_objects as go
 import plotly.offline as po
 import yaml
 
+from ..i18n import tr
+from ..output import atomic_folder
+from ..reporting import KPIS, focal_brands, git_commit, kpi_table, mean_ci, page_head, series
 from .assumptions import assumptions_html
-from .i18n import tr
-from .output import atomic_folder
-from .reporting import KPIS, focal_brands, git_commit, kpi_table, mean_ci, page_head, series
-from .runner import ArmRun
+from .runs import ArmRun
 from .scenario import Scenario
 
 PERCENT = {"repurchase_rate_365", "profit_share_existing", "wasted_share", "market_share"}
@@ -249,9 +249,9 @@ def _write_exports(sc: Scenario, results: dict[str, list[ArmRun]], tmp: Path) ->
 def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang: str, seconds: float,
                  command: list[str] | None = None, truths: list | None = None, sensitivity: Any = None) -> Path:
     """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing).
-    ``truths``: the channel truth of :mod:`sim.incrementality`; ``sensitivity``: what flips the verdict
-    (:mod:`sim.sensitivity`), each when it was measured."""
-    from . import __version__
+    ``truths``: the channel truth of :mod:`sim.study.incrementality`; ``sensitivity``: what flips the verdict
+    (:mod:`sim.study.sensitivity`), each when it was measured."""
+    from .. import __version__
 
     with atomic_folder(out) as tmp:
         kpis = kpi_table(results, focal_brands(sc))
@@ -265,7 +265,7 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
             summary[2:2] = flip_sentences(sensitivity, lang)  # after the verdict and its confidence
             extra += sensitivity_html(sensitivity, lang)
             sensitivity_frame(sensitivity).to_csv(tmp / "sensitivity.csv", index=False)
-        from .report_charts import charts
+        from .charts import charts
 
         figs = charts(sc, results, kpis, lang)
         provenance = {

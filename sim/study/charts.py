@@ -13,11 +13,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from scipy import stats
 
-from .calendar import holiday_windows
-from .choice import CHANNELS
-from .i18n import STRINGS, tr
-from .reporting import COLORS, focal_brands, mean_ci, series
-from .runner import ArmRun
+from ..calendar import holiday_windows
+from ..choice import CHANNELS
+from ..i18n import STRINGS, tr
+from ..reporting import COLORS, focal_brands, mean_ci, series
+from .runs import ArmRun
 from .scenario import Scenario
 
 

@@ -24,11 +24,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .api import RunResult
-from .calendar import build_calendar
-from .choice import CHANNELS
-from .config import SimConfig
-from .output import atomic_folder
+from ..api import RunResult
+from ..calendar import build_calendar
+from ..choice import CHANNELS
+from ..config import SimConfig
+from ..output import atomic_folder
 
 TRANSACTION_COLUMNS = ("customer_id", "date", "brand", "channel", "revenue", "new_customer")
 # private-operation costs, as the daily frame records them (docs/METRICS.md §1)

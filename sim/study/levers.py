@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .config import ConfigError, NoBoolNumbers, SimConfig, get_path, with_overrides
+from ..config import ConfigError, NoBoolNumbers, SimConfig, get_path, with_overrides
 
 COMPETITORS = "competitors"  # not a configuration path: the other brands of the focal brand's category
 ABSENT_DAY = 36_500  # entry_day of a competitor taken out of the market: it never enters
