@@ -40,8 +40,8 @@ def export(result, folder):
 
 
 def load_sweep(folder, daily: bool = False):
-    """A sweep folder's results as one DataFrame (see :func:`sim.sweep.load_sweep`)."""
-    from .sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
+    """A sweep folder's results as one DataFrame (see :func:`sim.sweeps.sweep.load_sweep`)."""
+    from .sweeps.sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
 
     return _load(folder, daily)
 

@@ -266,8 +266,8 @@ def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of 
           quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale), samples and replications"),
           ) -> None:
     """Run a parameter sweep; finished runs are kept, so an interrupted sweep resumes where it stopped."""
-    from .experiment import load_experiment
-    from .sweep import run_sweep
+    from .sweeps.experiment import load_experiment
+    from .sweeps.sweep import run_sweep
 
     if scheduler is not None and workers:
         _fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
@@ -307,7 +307,7 @@ def analyze(folder: Path = typer.Argument(..., help="Sweep folder (written by si
             out: Path | None = typer.Option(None, help="Report folder (default: FOLDER/report)"),
             lang: str = typer.Option("en", help="Report language: en or zh")) -> None:
     """Write a sweep report: main effects, a heatmap, sensitivity indices and the crossover frontier."""
-    from .analyze import write_sweep_report
+    from .sweeps.analyze import write_sweep_report
 
     try:
         if lang not in ("en", "zh"):

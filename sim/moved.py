@@ -26,6 +26,9 @@ MOVED: dict[str, str] = {  # old path -> where the module lives now
     "sim.sensitivity_report": "sim.study.sensitivity_report",
     "sim.incrementality": "sim.study.incrementality",
     "sim.exports": "sim.study.exports",
+    "sim.experiment": "sim.sweeps.experiment",
+    "sim.sweep": "sim.sweeps.sweep",
+    "sim.analyze": "sim.sweeps.analyze",
 }
 
 

@@ -3,7 +3,7 @@
 Formats (``sim schema --kind KIND`` prints each schema; ``schema/KIND.schema.json`` is the committed copy):
 
 * ``scenario``: arms over a base market (``sim run``), :mod:`sim.study.scenario`;
-* ``experiment``: a parameter sweep (``sim sweep``), :mod:`sim.experiment`;
+* ``experiment``: a parameter sweep (``sim sweep``), :mod:`sim.sweeps.experiment`;
 * ``explain``: a classroom page over one or two knobs (``sim explain``), :mod:`sim.explain`;
 * ``calibration`` and ``optimization``: a brand's figures and decisions, :mod:`sim.decide.files`.
 
@@ -89,9 +89,9 @@ def scenario_schema() -> dict:
 
 def experiment_schema() -> dict:
     """The experiment file's schema: parameters by dotted path, metrics by name."""
-    from .experiment import ExperimentFile
     from .metrics import BRAND_METRICS, SUMMARY_METRICS
     from .reporting import KPIS
+    from .sweeps.experiment import ExperimentFile
 
     s = _file_schema(ExperimentFile, "experiment", ("base",), arms=0)
     s["properties"]["parameters"].update(propertyNames={"pattern": DOTTED}, minProperties=1)
@@ -180,9 +180,9 @@ def schema(kind: str) -> dict:
 
 def _top_keys() -> dict[str, set[str]]:
     from .decide.files import CalibrationFile, OptimizationFile
-    from .experiment import ExperimentFile
     from .explain import ExplainFile
     from .study.scenario import ScenarioFile
+    from .sweeps.experiment import ExperimentFile
 
     return {"scenario": set(ScenarioFile.model_fields), "experiment": set(ExperimentFile.model_fields),
             "explain": set(ExplainFile.model_fields), "calibration": set(CalibrationFile.model_fields),
@@ -223,7 +223,7 @@ def _scenario(p: Path, overrides: dict[str, Any]) -> str:
 
 
 def _experiment(p: Path, overrides: dict[str, Any]) -> str:
-    from .experiment import load_experiment
+    from .sweeps.experiment import load_experiment
 
     e = load_experiment(p)
     n = len(e.points) * len(e.arms) * e.replications

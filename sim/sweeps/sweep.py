@@ -32,9 +32,9 @@ from typing import Any
 
 import pandas as pd
 
-from .executor import Executor
+from ..executor import Executor
+from ..files.errors import UserError
 from .experiment import Experiment, RunSpec
-from .files.errors import UserError
 
 MANIFEST = "manifest.json"
 TASK_CONSUMER_DAYS = 20_000_000  # aim for tasks of about this many consumer-days (seconds, not milliseconds)
@@ -90,12 +90,12 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     The warm-up runs the design point's market without the arm; the arm applies from reported
     day 1 ("from today, if we do X"), as in scenarios, so arms at a point are paired.
     """
-    from .api import replication_seed
-    from .api import run as run_model
-    from .config import SimConfig, with_overrides
-    from .posterior import PosteriorDraws
-    from .reporting import focal_kpis
-    from .study.runs import ArmRun
+    from ..api import replication_seed
+    from ..api import run as run_model
+    from ..config import SimConfig, with_overrides
+    from ..posterior import PosteriorDraws
+    from ..reporting import focal_kpis
+    from ..study.runs import ArmRun
 
     t0 = time.perf_counter()
     base = SimConfig.model_validate_json(pl["base"])
@@ -194,7 +194,7 @@ def versions() -> dict[str, str]:
 
 
 def manifest(exp: Experiment) -> dict[str, Any]:
-    from .reporting import git_commit
+    from ..reporting import git_commit
 
     return {
         "name": exp.name, "question": exp.question, "experiment_file": str(exp.path) if exp.path else None,
@@ -244,7 +244,7 @@ def prepare_folder(exp: Experiment, out: Path, resume: bool) -> None:
 
 def _clear_stale_temp(out: Path) -> None:
     """Remove temporary files of writers on this machine that died (SIGKILL) before their rename."""
-    from .output import _alive
+    from ..output import _alive
 
     for sub in ("runs", "daily", "errors", "."):
         for p in (out / sub).glob(".*.tmp-*"):

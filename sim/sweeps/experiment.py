@@ -38,15 +38,15 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, model_validator
 
-from .config import ConfigError, NoBoolNumbers, SimConfig, default_config, get_path, suggest, with_overrides
-from .files.economics import warn_economics
-from .files.errors import UserError
-from .files.markets import apply_overrides, check_resources, flatten, quicken
-from .files.reading import line_for, read_yaml, validate_file
-from .metrics import SUMMARY_METRICS
-from .posterior import PosteriorDraws
-from .reporting import KPIS
-from .study.scenario import load_scenario
+from ..config import ConfigError, NoBoolNumbers, SimConfig, default_config, get_path, suggest, with_overrides
+from ..files.economics import warn_economics
+from ..files.errors import UserError
+from ..files.markets import apply_overrides, check_resources, flatten, quicken
+from ..files.reading import line_for, read_yaml, validate_file
+from ..metrics import SUMMARY_METRICS
+from ..posterior import PosteriorDraws
+from ..reporting import KPIS
+from ..study.scenario import load_scenario
 
 
 class Parameter(NoBoolNumbers):
@@ -361,7 +361,7 @@ def _check_size(p: Path, lines: dict[str, int], design: Design, parameters: dict
 
 def _check_metrics(p: Path, lines: dict[str, int], metrics: Metrics, analysis: Analysis,
                    arms: dict[str, Any]) -> None:
-    from .metrics import BRAND_METRICS
+    from ..metrics import BRAND_METRICS
 
     known = list(dict.fromkeys(list(SUMMARY_METRICS) + KPIS))
     for i, m in enumerate(metrics.summary):
