@@ -206,9 +206,10 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
              workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)")) -> None:
     """Check the stylized facts F1–F13; exit status 0 only if all pass."""
     from .config import default_config, with_overrides
-    from .facts import FACTS, write_validation_report
-    from .facts import validate as run_facts
     from .files.reading import parse_set
+    from .validate.facts import FACTS
+    from .validate.facts import validate as run_facts
+    from .validate.report import write_validation_report
 
     try:
         overrides = parse_set(set_)

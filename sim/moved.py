@@ -29,6 +29,8 @@ MOVED: dict[str, str] = {  # old path -> where the module lives now
     "sim.experiment": "sim.sweeps.experiment",
     "sim.sweep": "sim.sweeps.sweep",
     "sim.analyze": "sim.sweeps.analyze",
+    "sim.facts": "sim.validate.facts",
+    "sim.validation": "sim.validate.docking",
 }
 
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .api import run
-from .auction import rank_bids
-from .config import (
+from ..api import run
+from ..auction import rank_bids
+from ..config import (
     AdsConfig,
     AllianceSettings,
     BrandConfig,
@@ -41,7 +41,9 @@ from .config import (
     StrategyConfig,
     WomConfig,
 )
-from .executor import Executor
+from ..executor import Executor
+from .checks import Check, FactResult
+from .runs import VALIDATION_SEED, Overrides, Workers, executor_for
 
 
 def bass_config(p: float, q: float, n: int) -> SimConfig:
@@ -116,3 +118,24 @@ def auction_docking(bidders: list[int] | range = range(2, 13), slots: int = 1, r
             rows.append({"bidders": n, "position": k, "simulated": float(paid[:, k - 1].mean()),
                          "analytic": (n - k) / (n + 1)})
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------ the facts F11 and F13
+
+
+def f11_bass(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
+    points = [(0.005, 0.8), (0.05, 0.1)] if quick else [(0.005, 0.1), (0.005, 0.8), (0.03, 0.38), (0.05, 0.1),
+                                                        (0.05, 0.8)]
+    with executor_for(workers) as ex:
+        docked = [bass_docking(p, q, n=20_000, days=75, seed=VALIDATION_SEED, replications=20, executor=ex)
+                  for p, q in points]
+    errs = [float((d["simulated"] - d["analytic"]).abs().max()) for d in docked]
+    return FactResult("F11", "Bass docking", f"mean of 20 runs at n = 20,000, (p, q) in {points}",
+                      [Check("max abs error, worst (p, q)", [max(errs)], high=0.02)])
+
+
+def f13_auction(quick: bool, workers: Workers, ov: Overrides = None) -> FactResult:
+    d = auction_docking(range(2, 13), slots=3, rounds=20_000, seed=VALIDATION_SEED)
+    return FactResult("F13", "auction docking", "GSP, uniform truthful bids, n = 2..12, 1–3 slots",
+                      [Check("max abs error of mean price per position", [float((d["simulated"] - d["analytic"])
+                                                                                .abs().max())], high=0.01)])
