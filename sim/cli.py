@@ -328,7 +328,7 @@ def explain(file: str | None = typer.Argument(None, help="Explainer file (defaul
             workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
             quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale)")) -> None:
     """Write one standalone interactive page (offline) that scrubs through one or two knobs."""
-    from .explain import DEFAULT_FILE, load_explainer, write_page
+    from .teach.explain import DEFAULT_FILE, load_explainer, write_page
 
     try:
         if lang not in ("en", "zh"):
@@ -360,22 +360,16 @@ def viz(file: str | None = typer.Argument(None, help="Scenario file whose base m
     """Launch the live app (Mesa SolaraViz) in the browser: sliders, play / step / reset, live charts."""
     import subprocess
 
+    from .teach.launch import app_command
+
     try:
         if lang not in ("en", "zh"):
             raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
-        env = {**os.environ, "SIM_VIZ_LANG": lang}
-        if file:
-            from .study.scenario import load_scenario
-
-            path = resolve_file(file)
-            load_scenario(path)  # a bad file fails here, with its line, before the server starts
-            env["SIM_VIZ_FILE"] = str(path.resolve())
+        cmd, env = app_command(resolve_file(file) if file else None, host, port, lang)
     except (UserError, ConfigError, GraphFileError) as exc:
         _fail(exc)
         return
     console.print(f"Open http://{host}:{port}/  (Ctrl-C stops the app)")
-    cmd = [sys.executable, "-m", "solara", "run", "sim.app", "--host", host,
-           "--port", str(port), "--no-open", "--no-check-version", "--production"]
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:

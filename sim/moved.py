@@ -31,6 +31,8 @@ MOVED: dict[str, str] = {  # old path -> where the module lives now
     "sim.analyze": "sim.sweeps.analyze",
     "sim.facts": "sim.validate.facts",
     "sim.validation": "sim.validate.docking",
+    "sim.app": "sim.teach.app",
+    "sim.explain": "sim.teach.explain",
 }
 
 

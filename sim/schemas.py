@@ -4,7 +4,7 @@ Formats (``sim schema --kind KIND`` prints each schema; ``schema/KIND.schema.jso
 
 * ``scenario``: arms over a base market (``sim run``), :mod:`sim.study.scenario`;
 * ``experiment``: a parameter sweep (``sim sweep``), :mod:`sim.sweeps.experiment`;
-* ``explain``: a classroom page over one or two knobs (``sim explain``), :mod:`sim.explain`;
+* ``explain``: a classroom page over one or two knobs (``sim explain``), :mod:`sim.teach.explain`;
 * ``calibration`` and ``optimization``: a brand's figures and decisions, :mod:`sim.decide.files`.
 
 Every configuration section of a file (``base``, arms, ``known``) takes the market's configuration tree,
@@ -111,8 +111,8 @@ KNOB_FIELDS = {  # knob -> (definition, field) whose values it takes
 
 def explain_schema() -> dict:
     """The explainer file's schema: one or two knobs, each with 1 to 12 distinct values of the knob's type."""
-    from .explain import MAX_BRANDS, ExplainFile
     from .model import KNOBS
+    from .teach.explain import MAX_BRANDS, ExplainFile
 
     s = _file_schema(ExplainFile, "explainer", ("base",))
     defs = s["$defs"]
@@ -180,9 +180,9 @@ def schema(kind: str) -> dict:
 
 def _top_keys() -> dict[str, set[str]]:
     from .decide.files import CalibrationFile, OptimizationFile
-    from .explain import ExplainFile
     from .study.scenario import ScenarioFile
     from .sweeps.experiment import ExperimentFile
+    from .teach.explain import ExplainFile
 
     return {"scenario": set(ScenarioFile.model_fields), "experiment": set(ExperimentFile.model_fields),
             "explain": set(ExplainFile.model_fields), "calibration": set(CalibrationFile.model_fields),
@@ -233,7 +233,7 @@ def _experiment(p: Path, overrides: dict[str, Any]) -> str:
 
 
 def _explain(p: Path, overrides: dict[str, Any]) -> str:
-    from .explain import load_explainer
+    from .teach.explain import load_explainer
 
     ef, base, settings = load_explainer(p)
     knobs = " × ".join(f"{k} ({len(v)})" for k, v in ef.knobs.items())

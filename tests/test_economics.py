@@ -14,11 +14,11 @@ import yaml
 
 from sim.builtin import EXPERIMENT_DIR, SCENARIO_DIR
 from sim.decide.load import load_calibration, load_optimization
-from sim.explain import load_explainer
 from sim.files.errors import FileWarning
 from sim.schemas import check_file
 from sim.study.scenario import load_scenario
 from sim.sweeps.experiment import load_experiment
+from sim.teach.explain import load_explainer
 
 SCENARIO = """\
 base:

@@ -388,9 +388,9 @@ def test_generated_and_mutated_files_pass_or_exit_2_with_one_line(kind, family, 
 def _use(kind: str, p: Path) -> None:
     """What the command that runs the file does with it before its first run, for every run."""
     from sim.decide.load import load_calibration, load_optimization
-    from sim.explain import load_explainer
     from sim.study.scenario import load_scenario
     from sim.sweeps.experiment import load_experiment
+    from sim.teach.explain import load_explainer
 
     if kind == "scenario":
         sc = load_scenario(p)

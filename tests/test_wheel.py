@@ -17,7 +17,7 @@ from pathlib import Path
 import sim
 from sim.builtin import EXPERIMENT_DIR, SCHEMA_DIR, builtin_scenarios, resolve_file
 from sim.sweeps.experiment import load_experiment
-from sim.explain import DEFAULT_FILE, load_explainer
+from sim.teach.explain import DEFAULT_FILE, load_explainer
 from sim.study.runs import run_scenario
 from sim.study.scenario import load_scenario
 from sim.schemas import KINDS

@@ -33,16 +33,16 @@ import plotly.graph_objects as go
 import plotly.offline as po
 from pydantic import ConfigDict, Field
 
-from .builtin import EXPLAIN_DIR
-from .config import NoBoolNumbers, SimConfig, default_config, suggest
-from .files.economics import warn_economics
-from .files.errors import UserError
-from .files.markets import apply_overrides, check_resources, flatten, quicken
-from .files.reading import line_for, read_yaml, validate_file
-from .i18n import EXPLAIN_STRINGS as TEXT
-from .i18n import KNOB_LABELS
-from .model import KNOBS, apply_knobs
-from .reporting import page_head
+from ..builtin import EXPLAIN_DIR
+from ..config import NoBoolNumbers, SimConfig, default_config, suggest
+from ..files.economics import warn_economics
+from ..files.errors import UserError
+from ..files.markets import apply_overrides, check_resources, flatten, quicken
+from ..files.reading import line_for, read_yaml, validate_file
+from ..i18n import EXPLAIN_STRINGS as TEXT
+from ..i18n import KNOB_LABELS
+from ..model import KNOBS, apply_knobs
+from ..reporting import page_head
 
 DEFAULT_FILE = EXPLAIN_DIR / "competition.yaml"
 CHARTS = ("cac", "waste", "pools", "profit")
@@ -142,7 +142,7 @@ def series(daily: pd.DataFrame) -> dict[str, dict[str, list[float]]]:
 def compute(ef: ExplainFile, base: SimConfig, settings: list[dict], workers: int = 1,
             progress: Any = None) -> list[dict[str, Any]]:
     """Run every knob setting (a process pool when workers > 1) and return each run's series."""
-    from .study.runs import market_jobs, run_jobs
+    from ..study.runs import market_jobs, run_jobs
 
     configs = {str(i): apply_knobs(base, knobs) for i, knobs in enumerate(settings)}
     results = run_jobs(market_jobs(configs, 1, ef.days, ef.seed), workers, progress=progress)
@@ -238,7 +238,7 @@ SCRIPT = """
 
 
 def render(ef: ExplainFile, base: SimConfig, runs: list[dict[str, Any]], lang: str) -> str:
-    from . import __version__
+    from .. import __version__
 
     T = TEXT[lang]
     knobs = ef.knobs

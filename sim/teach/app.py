@@ -1,4 +1,4 @@
-"""The live app: Mesa's SolaraViz over TrafficModel (``sim viz``; or ``solara run sim/app.py``).
+"""The live app: Mesa's SolaraViz over TrafficModel (``sim viz``; or ``solara run sim/teach/app.py``).
 
 Sliders and switches are generated from the configuration tree: each knob of ``sim.KNOBS``
 takes its help text from the field's description and its range from the field's ``ui``
@@ -20,10 +20,10 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from .config import FatigueConfig, MarketConfig, PlatformConfig, SimConfig, StrategyConfig, default_config
-from .i18n import KNOB_LABELS, VIZ_STRINGS
-from .metrics import BRAND_METRICS, PLATFORM_METRICS
-from .model import TrafficModel
+from ..config import FatigueConfig, MarketConfig, PlatformConfig, SimConfig, StrategyConfig, default_config
+from ..i18n import KNOB_LABELS, VIZ_STRINGS
+from ..metrics import BRAND_METRICS, PLATFORM_METRICS
+from ..model import TrafficModel
 
 LANG = os.environ.get("SIM_VIZ_LANG", "en") if os.environ.get("SIM_VIZ_LANG") in ("en", "zh") else "en"
 AGENTS = 2000  # the app's market: one simulated day takes a few ms, so the animation stays smooth
@@ -49,7 +49,7 @@ def base_config() -> SimConfig:
     """The app's starting market: the default one, or the base of the scenario in SIM_VIZ_FILE."""
     path = os.environ.get("SIM_VIZ_FILE")
     if path:
-        from .study.scenario import load_scenario
+        from ..study.scenario import load_scenario
 
         cfg = load_scenario(path).base
     else:
