@@ -33,6 +33,7 @@ MOVED: dict[str, str] = {  # old path -> where the module lives now
     "sim.validation": "sim.validate.docking",
     "sim.app": "sim.teach.app",
     "sim.explain": "sim.teach.explain",
+    "sim.cli_decide": "sim.cli.decide",
 }
 
 

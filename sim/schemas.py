@@ -15,6 +15,7 @@ nested or as dotted keys: the schemas share one ``MarketOverrides`` definition b
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -173,6 +174,14 @@ SCHEMAS: dict[str, Callable[[], dict]] = {
 def schema(kind: str) -> dict:
     """The JSON Schema of a kind of file (one of :data:`KINDS`)."""
     return SCHEMAS[kind]()
+
+
+def schema_text(kind: str) -> str:
+    """The schema of a kind of file as the committed files hold it (indented JSON); a UserError for an
+    unknown kind."""
+    if kind not in KINDS:
+        raise UserError(None, f"unknown kind {kind!r} (one of {', '.join(KINDS)})", key="--kind")
+    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
 
 
 # --------------------------------------------------------------------------- telling kinds apart

@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
+from ..builtin import builtin_scenarios
 from ..config import ConfigError, NoBoolNumbers, SimConfig, default_config, suggest, with_overrides
 from ..files.economics import warn_economics
 from ..files.errors import UserError
@@ -191,3 +192,13 @@ def check_posterior(post: PosteriorDraws, base: SimConfig, file: Path, lines: di
         key = f"posterior.draws.{exc.path}"
         raise UserError(file, exc.reason, key=key, line=line_for(lines, key, "posterior.draws", "posterior")
                         ) from None
+
+
+def builtin_questions() -> list[tuple[str, dict[str, str]]]:
+    """Each built-in scenario's name and the question it answers (by language), for ``sim list``."""
+    out = []
+    for p in builtin_scenarios():
+        data, _ = read_yaml(p)
+        q = data.get("question", {}) if isinstance(data, dict) else {}
+        out.append((p.stem, q if isinstance(q, dict) else {"en": q}))
+    return out

@@ -33,7 +33,7 @@ import plotly.graph_objects as go
 import plotly.offline as po
 from pydantic import ConfigDict, Field
 
-from ..builtin import EXPLAIN_DIR
+from ..builtin import EXPLAIN_DIR, resolve_file
 from ..config import NoBoolNumbers, SimConfig, default_config, suggest
 from ..files.economics import warn_economics
 from ..files.errors import UserError
@@ -60,6 +60,11 @@ class ExplainFile(NoBoolNumbers):
     days: int = Field(365, ge=7, le=3650, description="Reported days per run")
     seed: int = Field(1, ge=0, description="Seed of every run (the same draws at every knob value)")
     quick_agents: int = Field(1000, ge=50, description="Simulated consumers under --quick (scale rises to match)")
+
+
+def explainer_file(name: str | None) -> Path:
+    """An explainer file's path, the name of a built-in one, or (None) the default page's."""
+    return resolve_file(name, EXPLAIN_DIR) if name else DEFAULT_FILE
 
 
 def load_explainer(path: str | os.PathLike, quick: bool = False) -> tuple[ExplainFile, SimConfig, list[dict]]:

@@ -17,7 +17,9 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ..config import default_config, with_overrides
 from ..executor import Executor
+from ..files.errors import UserError
 from .checks import Check, Down, FactResult, Up
 from .docking import f11_bass, f13_auction
 from .market_facts import f10_concentration, f12_migration
@@ -49,6 +51,16 @@ FACTS: dict[str, Callable[..., FactResult]] = {
 }
 
 
+def selected_facts(only: list[str], overrides: Overrides = None) -> list[str] | None:
+    """The facts ``only`` names, upper-cased (None: every fact), checked before any run: an unknown fact is
+    refused (:class:`UserError`), and so is an override that makes no valid market (ConfigError)."""
+    with_overrides(default_config(), overrides or {})
+    unknown = sorted({o.upper() for o in only} - set(FACTS))
+    if unknown:
+        raise UserError(None, f"unknown fact(s) {', '.join(unknown)} (known: {', '.join(FACTS)})", key="--only")
+    return [o.upper() for o in only] or None
+
+
 def validate(quick: bool = False, workers: int = 1, only: list[str] | None = None,
              progress: Callable[[FactResult], None] | None = None, overrides: Overrides = None) -> list[FactResult]:
     """Run every fact (or those named in ``only``), in order, with ``overrides`` applied to every run.
@@ -72,4 +84,4 @@ def facts_frame(results: list[FactResult]) -> pd.DataFrame:
     return pd.DataFrame([row for r in results for row in r.rows()])
 
 
-__all__ = ["FACTS", "VALIDATION_SEED", "Check", "Down", "FactResult", "Up", "facts_frame", "validate"]
+__all__ = ["FACTS", "VALIDATION_SEED", "Check", "Down", "FactResult", "Up", "facts_frame", "selected_facts", "validate"]

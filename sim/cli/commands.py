@@ -1,71 +1,24 @@
-"""Command line ``sim``: run scenario files and write comparative reports.
-
-    sim run FILE [--out DIR] [--lang en|zh] [--set key.path=value ...] [--replications N]
-                 [--workers N] [--quick]
-    sim check FILE        validate a scenario, experiment, explainer, calibration or optimisation file
-    sim list              built-in scenarios and their questions
-    sim schema [--kind K] JSON Schema of a kind of file (editor completion and validation)
-    sim demo              the baseline scenario (what ``make demo`` runs)
-    sim sweep FILE [--out DIR] [--workers N | --scheduler tcp://HOST:PORT] [--resume/--no-resume]
-                   [--max-runs N] [--quick]      a parameter sweep (resumable)
-    sim analyze DIR [--out DIR] [--lang en|zh]   the sweep's report
-    sim explain [FILE] [--out page.html] [--lang en|zh] [--quick]   a standalone interactive page
-    sim viz [FILE] [--host 127.0.0.1] [--port 8765] [--lang en|zh]   the live app in the browser
-    sim calibrate FILE [--out DIR] [--workers N | --scheduler ADDR] [--quick]   fit the market to a brand's figures
-    sim optimize FILE [--out DIR] [--workers N | --scheduler ADDR] [--quick] [--base SCENARIO]   its best strategy
-
-A user error (bad file, bad value) exits with status 2 and one line naming the file, the key
-and the line; nothing is written. Reports are written to a temporary folder and moved into
-place only when complete; Ctrl-C leaves no partial report.
-"""
+"""The main commands of ``sim``: run, check, list, schema, demo, validate, bench, sweep, analyze, explain, viz
+and version. Each parses its options and calls the library; the work is in :mod:`sim.study`, :mod:`sim.sweeps`,
+:mod:`sim.validate` and :mod:`sim.teach`."""
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress, TextColumn
 from rich.table import Table
 
-from .builtin import EXPERIMENT_DIR, SCHEMA_DIR, builtin_scenarios, find_file, resolve_file
-from .config import ConfigError
-from .files.errors import FileWarning, UserError
-from .graph import GraphFileError
-from .schemas import KINDS, scenario_schema  # noqa: F401 - scenario_schema: sim.cli.scenario_schema stays importable
-
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Public vs private traffic simulation (公域 vs 私域流量).")
-console = Console(width=160)  # wide enough for tables when output is piped
-err_console = Console(stderr=True, width=160)
-
-SCHEMA_PATH = SCHEMA_DIR / "scenario.schema.json"
-
-
-def _fail(exc: Exception) -> None:
-    # one line however long (no wrapping), and the user's text is never read as markup
-    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-_default_showwarning = warnings.showwarning
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001 - stdlib hook
-    """A FileWarning is one line like an error (file, key, line), without Python's source location."""
-    if issubclass(category, FileWarning):
-        err_console.print(f"[bold yellow]warning:[/] {escape(str(message))}", highlight=False, soft_wrap=True)
-    else:
-        _default_showwarning(message, category, filename, lineno, file, line)
-
-
-warnings.showwarning = _show_warning
+from ..builtin import EXPERIMENT_DIR, find_file, resolve_file
+from ..config import ConfigError
+from ..executor import default_workers
+from ..files.errors import UserError
+from ..graph import GraphFileError
+from ..schemas import KINDS
+from .common import PROGRESS_COLUMNS, app, check_lang, console, err_console, fail
 
 
 @app.command()
@@ -85,53 +38,32 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
                                          "sensitivity block, or the plausible ranges)")
         ) -> None:
     """Run every arm of a scenario and write the comparative report."""
-    from .executor import Executor
-    from .files.reading import parse_set
-    from .study.report import write_report
-    from .study.runs import KEEP, run_scenario
-    from .study.scenario import load_scenario
+    from ..files.reading import parse_set
+    from ..study.report import write_report
+    from ..study.scenario import load_scenario
+    from ..study.study import StudyProgress, check_study, default_folder, planned_runs, run_study
 
     try:
         sc = load_scenario(resolve_file(file), overrides=parse_set(set_), quick=quick, replications=replications)
-        if lang is not None and lang not in ("en", "zh"):
-            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
-        if sensitivity and len(sc.arms) < 2:
-            raise UserError(sc.path, "--sensitivity compares an arm with its reference: the file has one arm",
-                            key="arms")
+        check_lang(lang)
+        check_study(sc, sensitivity)
     except (UserError, ConfigError, GraphFileError) as exc:
-        _fail(exc)
+        fail(exc)
         return
-    language = lang or sc.lang
-    target = out or Path("reports") / sc.name
-    n_workers = workers or os.cpu_count() or 1
-    keep = KEEP + ("orders",) if export else KEEP
-    total = len(sc.arms) * sc.replications
-    if incrementality:  # (imported on use: the plain run starts as fast as before)
-        from .study.incrementality import counterfactual_jobs, run_with_counterfactuals
-
-        total = len(counterfactual_jobs(sc, keep))
-    t0 = time.perf_counter()
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn())
     try:
-        with Progress(*columns, console=err_console, transient=False) as progress, \
-                Executor(workers=min(n_workers, total) if not sensitivity else n_workers) as ex:
-            task = progress.add_task(f"{sc.name}: runs", total=total)
-            advance = lambda r: progress.advance(task)  # noqa: E731
-            truths = found = None
-            if incrementality:
-                results, truths = run_with_counterfactuals(sc, progress=advance, executor=ex, keep=keep)
-            else:
-                results = run_scenario(sc, progress=advance, executor=ex, keep=keep)
-            if sensitivity:
-                from .study.sensitivity import run_sensitivity
+        with Progress(*PROGRESS_COLUMNS, console=err_console, transient=False) as bars:
+            runs = bars.add_task(f"{sc.name}: runs", total=planned_runs(sc, export, incrementality))
+            more = []  # the sensitivity analysis's bar, from when it starts
 
-                more = progress.add_task(f"{sc.name}: sensitivity", total=0)
-                found = run_sensitivity(sc, results, ex, progress=lambda r: progress.advance(more),
-                                        on_round=lambda n: progress.update(
-                                            more, total=progress.tasks[more].total + n))
-        path = write_report(sc, results, target, language, time.perf_counter() - t0, truths=truths,
-                            sensitivity=found)
+            def more_runs(n: int) -> None:
+                bars.update(more[0], total=bars.tasks[more[0]].total + n)
+
+            study = run_study(sc, workers, export, incrementality, sensitivity, StudyProgress(
+                run=lambda r: bars.advance(runs),
+                sensitivity_start=lambda: more.append(bars.add_task(f"{sc.name}: sensitivity", total=0)),
+                sensitivity_run=lambda r: bars.advance(more[0]), sensitivity_round=more_runs))
+        path = write_report(sc, study.results, out or default_folder(sc), lang or sc.lang, study.seconds,
+                            truths=study.truths, sensitivity=study.sensitivity)
     except KeyboardInterrupt:
         err_console.print("interrupted: no report written")
         raise typer.Exit(130) from None
@@ -144,31 +76,27 @@ def check(file: str = typer.Argument(..., help="A scenario, experiment, explaine
           set_: list[str] = typer.Option([], "--set", help="Override a parameter: key.path=value (scenario files)")
           ) -> None:
     """Validate a file of any kind without running it (the kind is told from its keys)."""
-    from .files.reading import parse_set
-    from .schemas import check_file
+    from ..files.reading import parse_set
+    from ..schemas import check_file
 
     try:
         _, line = check_file(find_file(file), parse_set(set_))
     except (UserError, ConfigError, GraphFileError) as exc:
-        # one line however long (no wrapping), and the user's text is never read as markup
-        _fail(exc)
+        fail(exc)
     console.print(line, markup=False, soft_wrap=True)
 
 
 @app.command("list")
 def list_() -> None:
     """Built-in scenarios and the question each answers."""
-    from .files.reading import read_yaml
+    from ..study.scenario import builtin_questions
 
     table = Table(title="Built-in scenarios (sim run NAME)")
     table.add_column("name")
     table.add_column("question")
     table.add_column("问题")
-    for p in builtin_scenarios():
-        data, _ = read_yaml(p)
-        q = data.get("question", {}) if isinstance(data, dict) else {}
-        q = q if isinstance(q, dict) else {"en": q}
-        table.add_row(p.stem, q.get("en", ""), q.get("zh", ""))
+    for name, q in builtin_questions():
+        table.add_row(name, q.get("en", ""), q.get("zh", ""))
     console.print(table)
 
 
@@ -176,17 +104,19 @@ def list_() -> None:
 def schema(kind: str = typer.Option("scenario", help=f"Kind of file: {', '.join(KINDS)}"),
            out: Path | None = typer.Option(None, help="Write to this file (default: print)")) -> None:
     """JSON Schema of a kind of file, for editors (VS Code YAML) to complete and validate."""
-    from .schemas import schema as schema_of
+    from ..schemas import schema_text
 
-    if kind not in KINDS:
-        _fail(UserError(None, f"unknown kind {kind!r} (one of {', '.join(KINDS)})", key="--kind"))
-    text = json.dumps(schema_of(kind), indent=2, ensure_ascii=False)
+    try:
+        text = schema_text(kind)
+    except UserError as exc:
+        fail(exc)
+        return
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n", encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
         console.print(f"Schema: {out}")
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
 
 
 @app.command()
@@ -205,20 +135,16 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
                                             "ablation: --set fatigue.enabled=false (repeatable)"),
              workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)")) -> None:
     """Check the stylized facts F1–F13; exit status 0 only if all pass."""
-    from .config import default_config, with_overrides
-    from .files.reading import parse_set
-    from .validate.facts import FACTS
-    from .validate.facts import validate as run_facts
-    from .validate.report import write_validation_report
+    from ..files.reading import parse_set
+    from ..validate.facts import selected_facts
+    from ..validate.facts import validate as run_facts
+    from ..validate.report import write_validation_report
 
     try:
         overrides = parse_set(set_)
-        with_overrides(default_config(), overrides)  # a bad key or value fails here, before any run
-        unknown = sorted({o.upper() for o in only} - set(FACTS))
-        if unknown:
-            raise UserError(None, f"unknown fact(s) {', '.join(unknown)} (known: {', '.join(FACTS)})", key="--only")
+        facts = selected_facts(only, overrides)  # a bad fact, key or value fails here, before any run
     except (UserError, ConfigError) as exc:
-        _fail(exc)
+        fail(exc)
         return
     t0 = time.perf_counter()
 
@@ -226,8 +152,8 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
         err_console.print(f"{r.fact} {r.title}: {'pass' if r.passed else 'FAIL'}")
 
     try:
-        results = run_facts(quick=quick, workers=workers or os.cpu_count() or 1,
-                            only=[o.upper() for o in only] or None, progress=show, overrides=overrides or None)
+        results = run_facts(quick=quick, workers=default_workers(workers), only=facts, progress=show,
+                            overrides=overrides or None)
         write_validation_report(results, out, time.perf_counter() - t0, overrides or None)
     except KeyboardInterrupt:
         err_console.print("interrupted: no report written")
@@ -245,7 +171,7 @@ def bench(json_: bool = typer.Option(False, "--json", help="End with one line of
     """Time the engine against the per-agent reference, then alone at 100,000 and 1,000,000 consumers."""
     import json
 
-    from .bench import run_bench
+    from ..bench import run_bench
 
     try:
         result = run_bench(quick=quick, echo=lambda line: console.print(line, highlight=False))
@@ -267,18 +193,17 @@ def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of 
           quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale), samples and replications"),
           ) -> None:
     """Run a parameter sweep; finished runs are kept, so an interrupted sweep resumes where it stopped."""
-    from .sweeps.experiment import load_experiment
-    from .sweeps.sweep import run_sweep
+    from ..sweeps.experiment import load_experiment
+    from ..sweeps.sweep import run_sweep
 
     if scheduler is not None and workers:
-        _fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
+        fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
     try:
         exp = load_experiment(resolve_file(file, EXPERIMENT_DIR), quick=quick, out=out)
     except (UserError, ConfigError, GraphFileError) as exc:
-        _fail(exc)
+        fail(exc)
         return
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[failed]}"))
+    columns = (*PROGRESS_COLUMNS, TextColumn("{task.fields[failed]}"))
     try:
         with Progress(*columns, console=err_console, transient=False) as progress:
             task = progress.add_task(f"{exp.name}: runs", total=None, failed="")
@@ -291,7 +216,7 @@ def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of 
             result = run_sweep(exp, workers=workers or None, scheduler=scheduler, resume=resume,
                                max_runs=max_runs, progress=show)
     except UserError as exc:
-        _fail(exc)
+        fail(exc)
         return
     except KeyboardInterrupt:
         err_console.print("interrupted: finished runs are kept; run the same command again to resume")
@@ -308,14 +233,13 @@ def analyze(folder: Path = typer.Argument(..., help="Sweep folder (written by si
             out: Path | None = typer.Option(None, help="Report folder (default: FOLDER/report)"),
             lang: str = typer.Option("en", help="Report language: en or zh")) -> None:
     """Write a sweep report: main effects, a heatmap, sensitivity indices and the crossover frontier."""
-    from .sweeps.analyze import write_sweep_report
+    from ..sweeps.analyze import write_sweep_report
 
     try:
-        if lang not in ("en", "zh"):
-            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+        check_lang(lang)
         path = write_sweep_report(folder, out or folder / "report", lang)
     except UserError as exc:
-        _fail(exc)
+        fail(exc)
         return
     console.print(f"Report: {(path / 'index.html').resolve()}")
 
@@ -328,22 +252,19 @@ def explain(file: str | None = typer.Argument(None, help="Explainer file (defaul
             workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
             quick: bool = typer.Option(False, "--quick", help="Fewer agents (larger scale)")) -> None:
     """Write one standalone interactive page (offline) that scrubs through one or two knobs."""
-    from .teach.explain import DEFAULT_FILE, load_explainer, write_page
+    from ..teach.explain import explainer_file, load_explainer, write_page
 
     try:
-        if lang not in ("en", "zh"):
-            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
-        src = resolve_file(file, DEFAULT_FILE.parent) if file else DEFAULT_FILE
+        check_lang(lang)
+        src = explainer_file(file)
         _, _, settings = load_explainer(src, quick=quick)
     except (UserError, ConfigError) as exc:
-        _fail(exc)
+        fail(exc)
         return
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn())
     try:
-        with Progress(*columns, console=err_console, transient=False) as progress:
+        with Progress(*PROGRESS_COLUMNS, console=err_console, transient=False) as progress:
             task = progress.add_task(f"{src.stem}: runs", total=len(settings))
-            path = write_page(src, out, lang, quick=quick, workers=workers or os.cpu_count() or 1,
+            path = write_page(src, out, lang, quick=quick, workers=default_workers(workers),
                               progress=lambda r: progress.advance(task))
     except KeyboardInterrupt:
         err_console.print("interrupted: no page written")
@@ -360,14 +281,13 @@ def viz(file: str | None = typer.Argument(None, help="Scenario file whose base m
     """Launch the live app (Mesa SolaraViz) in the browser: sliders, play / step / reset, live charts."""
     import subprocess
 
-    from .teach.launch import app_command
+    from ..teach.launch import app_command
 
     try:
-        if lang not in ("en", "zh"):
-            raise UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang")
+        check_lang(lang)
         cmd, env = app_command(resolve_file(file) if file else None, host, port, lang)
     except (UserError, ConfigError, GraphFileError) as exc:
-        _fail(exc)
+        fail(exc)
         return
     console.print(f"Open http://{host}:{port}/  (Ctrl-C stops the app)")
     try:
@@ -379,14 +299,6 @@ def viz(file: str | None = typer.Argument(None, help="Scenario file whose base m
 @app.command()
 def version() -> None:
     """Print the package version."""
-    from . import __version__
+    from .. import __version__
 
     console.print(__version__)
-
-
-from . import cli_decide  # noqa: E402,F401 - registers sim calibrate and sim optimize on the app
-
-if __name__ == "__main__":  # python -m sim.cli: run the app of the imported module, where every command is
-    from sim.cli import app as imported_app
-
-    imported_app()

@@ -1,5 +1,5 @@
-"""The decision commands of the CLI: ``sim calibrate`` and ``sim optimize`` (parsing and reporting only;
-the work is in :mod:`sim.decide`)."""
+"""The decision commands of ``sim``: calibrate and optimize (parsing and reporting only; the work is in
+:mod:`sim.decide`)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,18 @@ from pathlib import Path
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import Progress, TextColumn
 
-from .builtin import EXPERIMENT_DIR, resolve_file
-from .cli import _fail, app, console, err_console
-from .config import ConfigError
-from .files.errors import UserError
-from .graph import GraphFileError
+from ..builtin import EXPERIMENT_DIR, resolve_file
+from ..config import ConfigError
+from ..files.errors import UserError
+from ..graph import GraphFileError
+from .common import PROGRESS_COLUMNS, app, check_lang, console, err_console, fail
 
 
 def _study_progress(label: str):
     """A rich progress bar over simulation runs for calibrate / optimize (total = budget_runs)."""
-    columns = (TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("eta"), TimeRemainingColumn(), TextColumn("{task.fields[stage]}"))
+    columns = (*PROGRESS_COLUMNS, TextColumn("{task.fields[stage]}"))
     progress = Progress(*columns, console=err_console, transient=False)
     task = progress.add_task(f"{label}: runs", total=None, stage="")
 
@@ -33,21 +32,20 @@ def _decision_command(kind: str, file: str, out: Path | None, workers: int, sche
                       resume: bool, lang: str, **extra) -> None:
     """Shared body of sim calibrate and sim optimize: parse, call the library, report."""
     if scheduler is not None and workers:
-        _fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
-    if lang not in ("en", "zh"):
-        _fail(UserError(None, f"unknown language {lang!r} (en or zh)", key="--lang"))
+        fail(UserError(None, "give either --workers or --scheduler, not both", key="--scheduler"))
     path = resolve_file(file, EXPERIMENT_DIR)
     try:
+        check_lang(lang)
         if kind == "calibration":
-            from .decide.calibrate import calibrate as call
+            from ..decide.calibrate import calibrate as call
         else:
-            from .decide.optimize import optimize as call
+            from ..decide.optimize import optimize as call
         progress, show = _study_progress(path.stem)
         with progress:
             result = call(path, out=out, workers=workers or None, scheduler=scheduler, quick=quick, resume=resume,
                           progress=show, lang=lang, **extra)
     except (UserError, ConfigError, GraphFileError) as exc:
-        _fail(exc)
+        fail(exc)
         return
     except KeyboardInterrupt:
         err_console.print("interrupted: finished runs are kept; run the same command again to resume")
@@ -78,7 +76,7 @@ def calibrate(file: str = typer.Argument(..., help="Calibration file, or the nam
     for p, iv in s["intervals"].items():
         console.print(f"  {p}: {iv['median']:.4g}  90% [{iv['lo']:.4g}, {iv['hi']:.4g}]  (prior {iv['prior_low']:g}"
                       f"–{iv['prior_high']:g})", highlight=False)
-    from .decide.calibrated import warning_text
+    from ..decide.calibrated import warning_text
 
     for w in s["warnings"]:
         err_console.print("[bold yellow]warning:[/] " + escape(warning_text(w, r.fit, lang)), highlight=False,
