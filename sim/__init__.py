@@ -12,8 +12,7 @@ from .api import RunResult, run
 from .config import SimConfig, default_config, with_overrides
 from .invariants import InvariantError
 from .model import KNOBS, TrafficModel
-
-__version__ = "0.1.0"
+from .version import __version__
 
 moved.install()  # the old module paths (sim.economics, ...) stay importable
 

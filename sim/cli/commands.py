@@ -299,6 +299,6 @@ def viz(file: str | None = typer.Argument(None, help="Scenario file whose base m
 @app.command()
 def version() -> None:
     """Print the package version."""
-    from .. import __version__
+    from ..version import __version__
 
     console.print(__version__)

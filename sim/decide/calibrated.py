@@ -149,7 +149,7 @@ def figures(cal: Calibration, post: pd.DataFrame, fit: pd.DataFrame, summary: di
 
 
 def render(cal: Calibration, post: pd.DataFrame, fit: pd.DataFrame, summary: dict[str, Any], lang: str) -> str:
-    from .. import __version__
+    from ..version import __version__
 
     e = html.escape
     c = cal.common

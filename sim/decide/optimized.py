@@ -109,7 +109,7 @@ def figures(opt: Optimization, trials: pd.DataFrame, result: dict[str, Any], lan
 
 
 def render(opt: Optimization, trials: pd.DataFrame, result: dict[str, Any], lang: str) -> str:
-    from .. import __version__
+    from ..version import __version__
 
     e = html.escape
     c = opt.common

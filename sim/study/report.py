@@ -251,7 +251,7 @@ def write_report(sc: Scenario, results: dict[str, list[ArmRun]], out: Path, lang
     """Write the whole report to a temporary folder beside ``out``, then move it into place (whole or nothing).
     ``truths``: the channel truth of :mod:`sim.study.incrementality`; ``sensitivity``: what flips the verdict
     (:mod:`sim.study.sensitivity`), each when it was measured."""
-    from .. import __version__
+    from ..version import __version__
 
     with atomic_folder(out) as tmp:
         kpis = kpi_table(results, focal_brands(sc))

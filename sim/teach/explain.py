@@ -243,7 +243,7 @@ SCRIPT = """
 
 
 def render(ef: ExplainFile, base: SimConfig, runs: list[dict[str, Any]], lang: str) -> str:
-    from .. import __version__
+    from ..version import __version__
 
     T = TEXT[lang]
     knobs = ef.knobs
