@@ -91,7 +91,7 @@ def scenario_schema() -> dict:
 def experiment_schema() -> dict:
     """The experiment file's schema: parameters by dotted path, metrics by name."""
     from .metrics import BRAND_METRICS, SUMMARY_METRICS
-    from .reporting import KPIS
+    from .study.kpis import KPIS
     from .sweeps.experiment import ExperimentFile
 
     s = _file_schema(ExperimentFile, "experiment", ("base",), arms=0)

@@ -9,9 +9,9 @@ import pandas as pd
 
 from sim.calendar import holiday_windows
 from sim.config import BrandConfig, StrategyConfig
-from sim.reporting import focal_brands, kpi_table
 from sim.study.assumptions import assumptions_html, describe_path
 from sim.study.charts import charts
+from sim.study.kpis import focal_brands, kpi_table
 from sim.study.runs import run_scenario
 from sim.study.scenario import load_scenario
 

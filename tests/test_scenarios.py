@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from sim.builtin import SCENARIO_DIR
-from sim.reporting import focal_brands, kpi_table
+from sim.study.kpis import focal_brands, kpi_table
 from sim.study.report import summary_table
 from sim.study.runs import run_scenario
 from sim.study.scenario import load_scenario

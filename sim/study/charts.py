@@ -16,7 +16,8 @@ from scipy import stats
 from ..calendar import holiday_windows
 from ..choice import CHANNELS
 from ..i18n import STRINGS, tr
-from ..reporting import COLORS, focal_brands, mean_ci, series
+from ..reporting import COLORS, mean_ci
+from .kpis import focal_brands, series
 from .runs import ArmRun
 from .scenario import Scenario
 

@@ -24,8 +24,9 @@ import pandas as pd
 from ..config import SimConfig, with_overrides
 from ..decide.candidates import candidate_overrides
 from ..i18n import tr
-from ..reporting import focal_brands, mean_ci
+from ..reporting import mean_ci
 from .assumptions import marketing_budget
+from .kpis import focal_brands
 from .runs import KEEP, ArmRun, Job, run_jobs, scenario_jobs
 from .scenario import Scenario
 

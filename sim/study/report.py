@@ -25,8 +25,9 @@ import yaml
 
 from ..i18n import tr
 from ..output import atomic_folder
-from ..reporting import KPIS, focal_brands, git_commit, kpi_table, mean_ci, page_head, series
+from ..reporting import git_commit, mean_ci, page_head
 from .assumptions import assumptions_html
+from .kpis import KPIS, focal_brands, kpi_table, series
 from .runs import ArmRun
 from .scenario import Scenario
 

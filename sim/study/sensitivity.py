@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from ..executor import Executor
-from ..reporting import focal_brands, focal_kpis, mean_ci
+from ..reporting import mean_ci
+from .kpis import focal_brands, focal_kpis
 from .levers import Lever, apply_lever, spec_levers
 from .runs import ArmRun, Job, run_jobs
 from .scenario import Scenario

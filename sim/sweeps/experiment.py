@@ -45,7 +45,7 @@ from ..files.markets import apply_overrides, check_resources, flatten, quicken
 from ..files.reading import line_for, read_yaml, validate_file
 from ..metrics import SUMMARY_METRICS
 from ..posterior import PosteriorDraws
-from ..reporting import KPIS
+from ..study.kpis import KPIS
 from ..study.scenario import load_scenario
 
 

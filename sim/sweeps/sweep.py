@@ -94,7 +94,7 @@ def run_rows(pl: dict[str, Any], spec: dict[str, Any]) -> tuple[pd.DataFrame, pd
     from ..api import run as run_model
     from ..config import SimConfig, with_overrides
     from ..posterior import PosteriorDraws
-    from ..reporting import focal_kpis
+    from ..study.kpis import focal_kpis
     from ..study.runs import ArmRun
 
     t0 = time.perf_counter()

@@ -12,7 +12,7 @@ import pandas as pd
 from ..builtin import SCENARIO_DIR
 from ..config import SimConfig, with_overrides
 from ..executor import Executor
-from ..reporting import focal_brands, kpi_table
+from ..study.kpis import focal_brands, kpi_table
 from ..study.runs import ArmRun, Job, market_jobs, run_jobs, scenario_jobs
 from ..study.scenario import Scenario, load_scenario
 
