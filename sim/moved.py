@@ -34,6 +34,7 @@ MOVED: dict[str, str] = {  # old path -> where the module lives now
     "sim.app": "sim.teach.app",
     "sim.explain": "sim.teach.explain",
     "sim.cli_decide": "sim.cli.decide",
+    "sim.decide.candidates": "sim.config.decisions",
 }
 
 

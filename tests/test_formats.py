@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.config import ConfigError, with_overrides
-from sim.decide.candidates import candidate_overrides
+from sim.config.decisions import candidate_overrides
 from sim.files.errors import FileWarning, UserError
 from sim.graph import GraphFileError
 from sim.model import apply_knobs

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..builtin import SCENARIO_DIR, resolve_file
 from ..config import ConfigError, SimConfig, get_path, suggest, with_overrides
+from ..config.decisions import OWN, candidate_overrides, current_values
 from ..files.economics import warn_economics
 from ..files.errors import UserError, warn_file
 from ..files.markets import apply_overrides, check_resources, flatten, quicken
@@ -19,7 +20,6 @@ from ..files.reading import line_for, read_yaml, validate_file
 from ..metrics import SUMMARY_METRICS
 from ..posterior import PosteriorDraws
 from ..study.scenario import Scenario, load_scenario
-from .candidates import OWN, candidate_overrides, current_values
 from .files import SECTIONS, CalibrationFile, Decision, Objective, OptimizationFile, Range, Target, _DecisionFile
 
 TARGET_METRICS = tuple(SUMMARY_METRICS)

@@ -14,8 +14,8 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
+from ..config.decisions import candidate_overrides
 from ..reporting import git_commit, mean_ci, page_head
-from .candidates import candidate_overrides
 from .load import Optimization
 from .study import write_frame, write_json, write_text
 from .text import tr

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import SimConfig, with_overrides
-from ..decide.candidates import candidate_overrides
+from ..config.decisions import candidate_overrides
 from ..i18n import tr
 from ..reporting import mean_ci
 from .assumptions import marketing_budget

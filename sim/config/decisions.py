@@ -1,4 +1,5 @@
-"""A candidate strategy as overrides of the base market, applied from reported day 1 like an arm.
+"""A brand's decisions (a candidate strategy) as overrides of the base market, applied from reported day 1 like
+an arm: what an optimisation tries, and what the channel truth of a study switches off.
 
 Decision paths are configuration paths (``brands.0.budget_per_day``), plus ``strategy.FIELD``
 for a field of the decided brand's own strategy. Changing ``strategies.hybrid`` would change
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..config import ConfigError, SimConfig, StrategyConfig, get_path
+from .brands import SimConfig, StrategyConfig
+from .fields import ConfigError
+from .paths import get_path
 
 OWN = "strategy."
 
