@@ -14,7 +14,7 @@ from .invariants import InvariantError
 from .model import KNOBS, TrafficModel
 from .version import __version__
 
-moved.install()  # the old module paths (sim.economics, ...) stay importable
+moved.install()  # the old module paths (sim.scenario, sim.report, sim.cli_decide, ...) stay importable
 
 
 def calibrate(source, **kw):
