@@ -29,7 +29,7 @@ metrics: {{summary: [profit]}}
 
 
 def experiment(folder: Path, runs: int, agents: int, days: int):
-    from sim.experiment import load_experiment
+    from sim.sweeps.experiment import load_experiment
 
     p = folder / "scaling.yaml"
     p.write_text(EXPERIMENT.format(runs=runs, agents=agents, days=days), encoding="utf-8")
@@ -37,7 +37,7 @@ def experiment(folder: Path, runs: int, agents: int, days: int):
 
 
 def throughput(workers: list[int], runs: int, agents: int, days: int, dask: bool) -> None:
-    from sim.sweep import run_sweep
+    from sim.sweeps.sweep import run_sweep
 
     with tempfile.TemporaryDirectory() as tmp:
         exp = experiment(Path(tmp), runs, agents, days)
@@ -68,7 +68,7 @@ def throughput(workers: list[int], runs: int, agents: int, days: int, dask: bool
 
 
 def memory(runs: int) -> None:
-    from sim.sweep import run_sweep
+    from sim.sweeps.sweep import run_sweep
 
     with tempfile.TemporaryDirectory() as tmp:
         for n in (runs // 10, runs):

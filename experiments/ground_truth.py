@@ -72,11 +72,11 @@ def simulate(out: Path, size: dict, workers: int) -> dict[str, float]:
 
 def replication_truth(out: Path, name: str, k: int = 0) -> dict[tuple[str, str], float]:
     """Incremental orders of replication k alone (the one the MMM sees): the same channel-off runs as
-    --incrementality (sim.incrementality), for that replication; the arm's own run is rerun as a check that
+    --incrementality (sim.study.incrementality), for that replication; the arm's own run is rerun as a check that
     it reproduces the exported one."""
-    from sim.incrementality import SEP, counterfactual_jobs
-    from sim.runner import run_jobs
-    from sim.scenario import load_scenario
+    from sim.study.incrementality import SEP, counterfactual_jobs
+    from sim.study.runs import run_jobs
+    from sim.study.scenario import load_scenario
     sc = load_scenario(out / "scenarios" / f"{name}.yaml", quick=True)
     jobs = [j for j in counterfactual_jobs(sc) if j.replication == k and j.arm.split(SEP)[0] in MMM_ARMS]
     runs = {label: r[0].summary.set_index("brand_id").loc[0, "orders"] for label, r in run_jobs(jobs).items()}

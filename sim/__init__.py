@@ -7,13 +7,14 @@ Quick use::
     result.summary[["brand", "cac_public", "repurchase_rate_365", "profit"]]
 """
 
-from . import config
+from . import config, moved
 from .api import RunResult, run
 from .config import SimConfig, default_config, with_overrides
 from .invariants import InvariantError
 from .model import KNOBS, TrafficModel
+from .version import __version__
 
-__version__ = "0.1.0"
+moved.install()  # the old module paths (sim.scenario, sim.report, sim.cli_decide, ...) stay importable
 
 
 def calibrate(source, **kw):
@@ -31,15 +32,15 @@ def optimize(source, **kw):
 
 
 def export(result, folder):
-    """Write a run's transactions and marketing-mix tables for outside tools (see :mod:`sim.exports`)."""
-    from .exports import export as _export
+    """Write a run's transactions and marketing-mix tables for outside tools (see :mod:`sim.study.exports`)."""
+    from .study.exports import export as _export
 
     return _export(result, folder)
 
 
 def load_sweep(folder, daily: bool = False):
-    """A sweep folder's results as one DataFrame (see :func:`sim.sweep.load_sweep`)."""
-    from .sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
+    """A sweep folder's results as one DataFrame (see :func:`sim.sweeps.sweep.load_sweep`)."""
+    from .sweeps.sweep import load_sweep as _load  # imported on use: sweeps pull in SALib, plotly and pyarrow
 
     return _load(folder, daily)
 

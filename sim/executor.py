@@ -27,7 +27,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from .scenario import UserError
+from .files.errors import UserError
 
 POOL_RESTARTS = 4
 

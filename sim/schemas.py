@@ -2,9 +2,9 @@
 
 Formats (``sim schema --kind KIND`` prints each schema; ``schema/KIND.schema.json`` is the committed copy):
 
-* ``scenario``: arms over a base market (``sim run``), :mod:`sim.scenario`;
-* ``experiment``: a parameter sweep (``sim sweep``), :mod:`sim.experiment`;
-* ``explain``: a classroom page over one or two knobs (``sim explain``), :mod:`sim.explain`;
+* ``scenario``: arms over a base market (``sim run``), :mod:`sim.study.scenario`;
+* ``experiment``: a parameter sweep (``sim sweep``), :mod:`sim.sweeps.experiment`;
+* ``explain``: a classroom page over one or two knobs (``sim explain``), :mod:`sim.teach.explain`;
 * ``calibration`` and ``optimization``: a brand's figures and decisions, :mod:`sim.decide.files`.
 
 Every configuration section of a file (``base``, arms, ``known``) takes the market's configuration tree,
@@ -15,12 +15,14 @@ nested or as dotted keys: the schemas share one ``MarketOverrides`` definition b
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .builtin import SCHEMA_DIR
-from .scenario import UserError, _line_for, one_line, read_yaml
+from .files.errors import UserError, one_line
+from .files.reading import line_for, read_yaml
 
 KINDS = ("scenario", "experiment", "explain", "calibration", "optimization")
 DOTTED = r"^[A-Za-z_]+(\.[A-Za-z0-9_]+)+$"  # a dotted configuration path (no sign: indices are 0 or more)
@@ -81,16 +83,16 @@ def _file_schema(model: Any, title: str, overrides: tuple[str, ...] = (), arms: 
 
 def scenario_schema() -> dict:
     """The scenario file's schema; ``base`` and arms accept the configuration tree (nested or dotted keys)."""
-    from .scenario import ScenarioFile
+    from .study.scenario import ScenarioFile
 
     return _file_schema(ScenarioFile, "scenario", ("base",), arms=1)
 
 
 def experiment_schema() -> dict:
     """The experiment file's schema: parameters by dotted path, metrics by name."""
-    from .experiment import ExperimentFile
     from .metrics import BRAND_METRICS, SUMMARY_METRICS
-    from .report import KPIS
+    from .study.kpis import KPIS
+    from .sweeps.experiment import ExperimentFile
 
     s = _file_schema(ExperimentFile, "experiment", ("base",), arms=0)
     s["properties"]["parameters"].update(propertyNames={"pattern": DOTTED}, minProperties=1)
@@ -110,8 +112,8 @@ KNOB_FIELDS = {  # knob -> (definition, field) whose values it takes
 
 def explain_schema() -> dict:
     """The explainer file's schema: one or two knobs, each with 1 to 12 distinct values of the knob's type."""
-    from .explain import MAX_BRANDS, ExplainFile
     from .model import KNOBS
+    from .teach.explain import MAX_BRANDS, ExplainFile
 
     s = _file_schema(ExplainFile, "explainer", ("base",))
     defs = s["$defs"]
@@ -174,14 +176,22 @@ def schema(kind: str) -> dict:
     return SCHEMAS[kind]()
 
 
+def schema_text(kind: str) -> str:
+    """The schema of a kind of file as the committed files hold it (indented JSON); a UserError for an
+    unknown kind."""
+    if kind not in KINDS:
+        raise UserError(None, f"unknown kind {kind!r} (one of {', '.join(KINDS)})", key="--kind")
+    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
 # --------------------------------------------------------------------------- telling kinds apart
 
 
 def _top_keys() -> dict[str, set[str]]:
     from .decide.files import CalibrationFile, OptimizationFile
-    from .experiment import ExperimentFile
-    from .explain import ExplainFile
-    from .scenario import ScenarioFile
+    from .study.scenario import ScenarioFile
+    from .sweeps.experiment import ExperimentFile
+    from .teach.explain import ExplainFile
 
     return {"scenario": set(ScenarioFile.model_fields), "experiment": set(ExperimentFile.model_fields),
             "explain": set(ExplainFile.model_fields), "calibration": set(CalibrationFile.model_fields),
@@ -199,7 +209,7 @@ def detect_kind(data: Any, file: Path, lines: dict[str, int]) -> str:
     if len(found) > 1:
         a, b = found[:2]
         raise UserError(file, f"{a} makes this a {NAMES[MARKERS[a]]} file and {b} a {NAMES[MARKERS[b]]} file: "
-                        "a file is one kind", key=b, line=_line_for(lines, b))
+                        "a file is one kind", key=b, line=line_for(lines, b))
     if found:
         return MARKERS[found[0]]
     # no marker: a file whose keys only one kind has (a scenario that forgot its arms) is that kind, so that
@@ -214,7 +224,7 @@ def detect_kind(data: Any, file: Path, lines: dict[str, int]) -> str:
 
 
 def _scenario(p: Path, overrides: dict[str, Any]) -> str:
-    from .scenario import load_scenario
+    from .study.scenario import load_scenario
 
     sc = load_scenario(p, overrides=overrides)
     return (f"{sc.path}: ok — {len(sc.arms)} arms ({', '.join(sc.arms)}), reference {sc.reference}, "
@@ -222,7 +232,7 @@ def _scenario(p: Path, overrides: dict[str, Any]) -> str:
 
 
 def _experiment(p: Path, overrides: dict[str, Any]) -> str:
-    from .experiment import load_experiment
+    from .sweeps.experiment import load_experiment
 
     e = load_experiment(p)
     n = len(e.points) * len(e.arms) * e.replications
@@ -232,7 +242,7 @@ def _experiment(p: Path, overrides: dict[str, Any]) -> str:
 
 
 def _explain(p: Path, overrides: dict[str, Any]) -> str:
-    from .explain import load_explainer
+    from .teach.explain import load_explainer
 
     ef, base, settings = load_explainer(p)
     knobs = " × ".join(f"{k} ({len(v)})" for k, v in ef.knobs.items())
@@ -268,7 +278,7 @@ CHECKS: dict[str, Callable[[Path, dict[str, Any]], str]] = {
 def check_file(path: Path, overrides: dict[str, Any] | None = None) -> tuple[str, str]:
     """Validate a file of any kind as the command that runs it would; returns (kind, one ``ok`` line).
 
-    Raises :class:`~sim.scenario.UserError` (or ConfigError, GraphFileError) on the first mistake.
+    Raises :class:`~sim.files.UserError` (or ConfigError, GraphFileError) on the first mistake.
     """
     data, lines = read_yaml(path)
     kind = detect_kind(data, path, lines)

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.report import write_report
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.study.report import write_report
+from sim.study.runs import run_scenario
+from sim.study.scenario import load_scenario
 
 TINY = """\
 name: tiny

@@ -34,7 +34,7 @@ def test_reserve_excludes_low_bids_and_floors_prices():
 def test_a_wrong_price_in_the_engine_fails_f13(monkeypatch):
     """F13 docks the engine's own pricing: a price 3 % too high, put where the platforms price their
     impressions, changes what the engine's brands pay and fails the fact; the right one passes."""
-    from sim.facts import f13_auction
+    from sim.validate.docking import f13_auction
 
     cfg = small_config(agents=600, warmup=0)
     right_spend = sim.run(cfg, seed=4, days=10).summary["ad_spend"].sum()

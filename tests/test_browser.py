@@ -12,11 +12,11 @@ import pytest
 
 from sim.builtin import SCENARIO_DIR
 from sim.executor import Executor
-from sim.incrementality import run_with_counterfactuals
-from sim.levers import COMPETITORS, SensitivitySpec
-from sim.report import write_report
-from sim.scenario import load_scenario
-from sim.sensitivity import run_sensitivity
+from sim.study.incrementality import run_with_counterfactuals
+from sim.study.levers import COMPETITORS, SensitivitySpec
+from sim.study.report import write_report
+from sim.study.scenario import load_scenario
+from sim.study.sensitivity import run_sensitivity
 from tests.browser import ARTIFACTS, guarded_context
 
 # one worker builds the module's reports once for both languages (--dist loadgroup)

@@ -21,7 +21,7 @@ import sim
 from sim.cli import app
 from sim.decide.calibrate import fit_warnings
 from sim.decide.load import load_calibration
-from sim.scenario import load_scenario
+from sim.study.scenario import load_scenario
 from tests.decide_markets import small_market, write_market
 
 ROOT = Path(__file__).resolve().parents[1]

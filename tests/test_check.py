@@ -13,7 +13,7 @@ import yaml
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario import FileWarning
+from sim.files.errors import FileWarning
 from sim.schemas import KINDS
 from tests.test_formats import SCHEMAS, VALID
 

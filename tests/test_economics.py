@@ -14,10 +14,11 @@ import yaml
 
 from sim.builtin import EXPERIMENT_DIR, SCENARIO_DIR
 from sim.decide.load import load_calibration, load_optimization
-from sim.experiment import load_experiment
-from sim.explain import load_explainer
-from sim.scenario import FileWarning, load_scenario
+from sim.files.errors import FileWarning
 from sim.schemas import check_file
+from sim.study.scenario import load_scenario
+from sim.sweeps.experiment import load_experiment
+from sim.teach.explain import load_explainer
 
 SCENARIO = """\
 base:
@@ -75,7 +76,7 @@ def test_coupons_and_incentives_worth_the_price_are_warned(tmp_path, arm, line_k
 def test_a_strategy_shared_by_several_brands_is_one_warning():
     # hybrid runs brands 2 and 14: one line for the strategy's value, naming the first brand and counting the rest
     from sim.config import default_config, with_overrides
-    from sim.economics import warn_economics
+    from sim.files.economics import warn_economics
 
     cfg = with_overrides(default_config(), {"strategies.hybrid.join_incentive": 500})
     with warnings.catch_warnings(record=True) as seen:

@@ -6,8 +6,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.explain import DEFAULT_FILE, load_explainer
-from sim.scenario import UserError
+from sim.files.errors import UserError
+from sim.teach.explain import DEFAULT_FILE, load_explainer
 from tests.browser import ARTIFACTS, guarded_context
 
 runner = CliRunner()

@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.config import ConfigError, with_overrides
-from sim.decide.candidates import candidate_overrides
+from sim.config.decisions import candidate_overrides
+from sim.files.errors import FileWarning, UserError
 from sim.graph import GraphFileError
 from sim.model import apply_knobs
-from sim.scenario import FileWarning, UserError
 from sim.schemas import KINDS, check_file, schema
 
 runner = CliRunner()
@@ -388,9 +388,9 @@ def test_generated_and_mutated_files_pass_or_exit_2_with_one_line(kind, family, 
 def _use(kind: str, p: Path) -> None:
     """What the command that runs the file does with it before its first run, for every run."""
     from sim.decide.load import load_calibration, load_optimization
-    from sim.experiment import load_experiment
-    from sim.explain import load_explainer
-    from sim.scenario import load_scenario
+    from sim.study.scenario import load_scenario
+    from sim.sweeps.experiment import load_experiment
+    from sim.teach.explain import load_explainer
 
     if kind == "scenario":
         sc = load_scenario(p)

@@ -18,9 +18,9 @@ from sim.api import replication_seed
 from sim.choice import CHANNELS
 from sim.cli import app
 from sim.config import SimConfig, with_overrides
-from sim.incrementality import SEP, channel_off, channel_truth, counterfactual_jobs, truth_frame
-from sim.runner import run_jobs
-from sim.scenario import load_scenario
+from sim.study.incrementality import SEP, channel_off, channel_truth, counterfactual_jobs, truth_frame
+from sim.study.runs import run_jobs
+from sim.study.scenario import load_scenario
 
 TINY = """\
 name: tiny

@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli import app
-from sim.report import mean_ci
-from sim.scenario import load_scenario
+from sim.reporting import mean_ci
+from sim.study.scenario import load_scenario
 from tests.decide_markets import small_market, write_market
 
 ROOT = Path(__file__).resolve().parents[1]

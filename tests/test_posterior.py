@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from sim.cli import app
 from sim.config import SimConfig
-from sim.experiment import load_experiment
-from sim.runner import scenario_jobs
-from sim.scenario import load_scenario
-from sim.sweep import payload, run_rows
+from sim.study.runs import scenario_jobs
+from sim.study.scenario import load_scenario
+from sim.sweeps.experiment import load_experiment
+from sim.sweeps.sweep import payload, run_rows
 
 DRAWS = {"fatigue.tolerance_mean": [3.0, 9.0, 27.0], "fatigue.window_days": [3.4, 9.6, 5.0]}
 SCENARIO = {

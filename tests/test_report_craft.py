@@ -7,13 +7,13 @@ import re
 
 import pandas as pd
 
-from sim.assumptions import assumptions_html, describe_path
 from sim.calendar import holiday_windows
 from sim.config import BrandConfig, StrategyConfig
-from sim.report import focal_brands, kpi_table
-from sim.report_charts import charts
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.study.assumptions import assumptions_html, describe_path
+from sim.study.charts import charts
+from sim.study.kpis import focal_brands, kpi_table
+from sim.study.runs import run_scenario
+from sim.study.scenario import load_scenario
 
 TINY = """\
 name: tiny

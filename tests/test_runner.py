@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from sim.executor import Executor
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.study.runs import run_scenario
+from sim.study.scenario import load_scenario
 
 TWINS = """\
 name: twins

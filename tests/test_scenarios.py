@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 
 from sim.builtin import SCENARIO_DIR
-from sim.report import focal_brands, kpi_table, summary_table
-from sim.runner import run_scenario
-from sim.scenario import load_scenario
+from sim.study.kpis import focal_brands, kpi_table
+from sim.study.report import summary_table
+from sim.study.runs import run_scenario
+from sim.study.scenario import load_scenario
 
 _cache: dict[str, tuple] = {}
 

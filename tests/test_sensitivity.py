@@ -17,7 +17,7 @@ import sim
 from sim.api import replication_seed
 from sim.cli import app
 from sim.config import default_config
-from sim.levers import COMPETITORS, apply_lever, competitors, default_levers
+from sim.study.levers import COMPETITORS, apply_lever, competitors, default_levers
 
 WAGE = "private.modes.assistant.wage_per_day"
 TINY = f"""\

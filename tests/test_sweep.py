@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from sim import sweep as sw
 from sim.cli import app
-from sim.experiment import load_experiment
-from sim.scenario import UserError
-from sim.sweep import load_sweep, run_sweep
+from sim.files.errors import UserError
+from sim.sweeps import sweep as sw
+from sim.sweeps.experiment import load_experiment
+from sim.sweeps.sweep import load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -299,7 +299,7 @@ def test_analyze_reports_sobol_indices_with_confidence_intervals(tmp_path):
 
     The discount rate enters NPV but not profit, and every design point uses the same seed, so its
     indices for profit are exactly zero, while for NPV its total index is positive."""
-    from sim.analyze import write_sweep_report
+    from sim.sweeps.analyze import write_sweep_report
 
     exp = load_experiment(write(tmp_path, SOBOL))
     assert len(exp.points) == 8 * (3 + 2)
@@ -321,7 +321,7 @@ def test_analyze_reports_sobol_indices_with_confidence_intervals(tmp_path):
 
 
 def test_analyze_a_morris_sweep(tmp_path):
-    from sim.analyze import write_sweep_report
+    from sim.sweeps.analyze import write_sweep_report
 
     text = SOBOL.replace("{method: sobol, samples: 8, seed: 1}", "{method: morris, samples: 4, levels: 4, seed: 1}")
     exp = load_experiment(write(tmp_path, text))
@@ -335,7 +335,7 @@ def test_analyze_a_morris_sweep(tmp_path):
 
 
 def test_frontier_line_interpolates_the_zero_crossing():
-    from sim.analyze import frontier_line
+    from sim.sweeps.tables import frontier_line
 
     grid = pd.DataFrame([[-2.0, 2.0, 6.0], [-4.0, -1.0, 1.0], [1.0, 2.0, 3.0]], index=[1, 2, 3],
                         columns=[0.0, 10.0, 20.0])
@@ -349,7 +349,7 @@ def test_analyze_draws_the_crossover_frontier(tmp_path):
 
     Reduced for CI (500 agents, a 30-day warm-up, 2 levels, 1 replication: 24 runs of 365 days); the
     frontier must sit between adjacent grid values whose mean paired differences change sign."""
-    from sim.analyze import write_sweep_report
+    from sim.sweeps.analyze import write_sweep_report
 
     text = (ROOT / "experiments" / "crossover.yaml").read_text(encoding="utf-8")
     text = text.replace("scenario: ../scenarios/", f"scenario: {ROOT / 'scenarios'}/")
@@ -379,7 +379,7 @@ def test_analyze_draws_the_crossover_frontier(tmp_path):
 
 def test_a_parameter_whose_values_are_lists_is_swept_and_analysed(tmp_path):
     """Alliance members are lists: they are stored as text labels and the report still has its frontier."""
-    from sim.analyze import write_sweep_report
+    from sim.sweeps.analyze import write_sweep_report
 
     text = SMALL.replace("  brands.0.unit_cost: {values: [15, 30]}\n",
                          "  alliances.groups.0.members: {values: [[0, 11], [0, 11, 12]]}\n").replace(

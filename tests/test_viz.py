@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow
 
 
 def test_app_parameters_come_from_the_configuration_tree():
-    from sim import app
     from sim.config import FatigueConfig
+    from sim.teach import app
 
     params = app.model_params()
     tol = params["tolerance_cap"]
@@ -37,7 +37,7 @@ def test_app_parameters_come_from_the_configuration_tree():
 def test_one_day_of_the_app_market_is_fast():
     """The app's market (2,000 consumers) must step well inside 50 ms a day for a smooth animation;
     the figure is printed (benchmarks hold the targets), the bound here only catches a gross regression."""
-    from sim import app
+    from sim.teach import app
 
     m = app.AppModel()
     for _ in range(60):
@@ -54,7 +54,7 @@ def test_one_day_of_the_app_market_is_fast():
 def test_the_charts_series_appended_day_by_day_equal_the_recorders_frame():
     """The app appends each day's totals instead of rebuilding the tidy frame; the totals must be the
     ones the tidy frame gives, whether the series is read every day or caught up after many days."""
-    from sim import app
+    from sim.teach import app
 
     m = app.AppModel(n_consumers=600, private_share=0.4)
     for day in range(25):

@@ -18,8 +18,8 @@ says otherwise; money is RMB; counts of people are of the represented market
 The modules: :mod:`.fields` (how a parameter is declared and checked), :mod:`.market`
 (population, graph, calendar, categories, platforms, ads, fatigue, choice), :mod:`.private`
 (pools and operating modes, word of mouth, alliances), :mod:`.brands` (strategies, brands,
-the run, :class:`SimConfig`, :func:`default_config`), :mod:`.paths` (dotted key paths) and
-:mod:`.suggestions` (the "did you mean" hint).
+the run, :class:`SimConfig`, :func:`default_config`), :mod:`.paths` (dotted key paths),
+:mod:`.decisions` (a brand's decisions as overrides) and :mod:`.suggestions` (the "did you mean" hint).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
-from ..report import git_commit, page_head
+from ..reporting import git_commit, page_head
 from .load import Calibration
 from .study import write_frame, write_json, write_text
 from .text import tr
@@ -149,7 +149,7 @@ def figures(cal: Calibration, post: pd.DataFrame, fit: pd.DataFrame, summary: di
 
 
 def render(cal: Calibration, post: pd.DataFrame, fit: pd.DataFrame, summary: dict[str, Any], lang: str) -> str:
-    from .. import __version__
+    from ..version import __version__
 
     e = html.escape
     c = cal.common

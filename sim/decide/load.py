@@ -12,23 +12,14 @@ from typing import Any
 
 from ..builtin import SCENARIO_DIR, resolve_file
 from ..config import ConfigError, SimConfig, get_path, suggest, with_overrides
-from ..economics import warn_economics
+from ..config.decisions import OWN, candidate_overrides, current_values
+from ..files.economics import warn_economics
+from ..files.errors import UserError, warn_file
+from ..files.markets import apply_overrides, check_resources, flatten, quicken
+from ..files.reading import line_for, read_yaml, validate_file
 from ..metrics import SUMMARY_METRICS
 from ..posterior import PosteriorDraws
-from ..scenario import (
-    Scenario,
-    UserError,
-    _apply,
-    _check_resources,
-    _line_for,
-    flatten,
-    load_scenario,
-    quicken,
-    read_yaml,
-    validate_file,
-    warn_file,
-)
-from .candidates import OWN, candidate_overrides, current_values
+from ..study.scenario import Scenario, load_scenario
 from .files import SECTIONS, CalibrationFile, Decision, Objective, OptimizationFile, Range, Target, _DecisionFile
 
 TARGET_METRICS = tuple(SUMMARY_METRICS)
@@ -84,19 +75,19 @@ def load_common(path: str | os.PathLike, model: type[_DecisionFile], kind: str, 
         base_path = p.parent / f.base if (p.parent / f.base).is_file() else resolve_file(f.base, SCENARIO_DIR)
         if not base_path.is_file():
             raise UserError(p, f"no scenario file or built-in scenario named {f.base!r}", key="base",
-                            line=_line_for(lines, "base"))
+                            line=line_for(lines, "base"))
     sc = load_scenario(base_path)
-    cfg = _apply(sc.base, f.known, p, lines, "known")
+    cfg = apply_overrides(sc.base, f.known, p, lines, "known")
     warn_economics(cfg, p, lines, "known", flatten(f.known, sc.base.model_dump(mode="python")))
     posterior = sc.posterior.without(f.known) if sc.posterior is not None else None
     if quick:
         cfg = quicken(cfg, f.quick.agents, p, lines)
-    _check_resources(cfg, p, lines, "base")
+    check_resources(cfg, p, lines, "base")
     n_brands = len(cfg.brands)
     brand = cfg.market.focal_brand if f.brand == "focal" else f.brand
     if isinstance(f.brand, int) and not 0 <= f.brand < n_brands:
         raise UserError(p, f"brand {f.brand} does not exist (the market has brands 0 to {n_brands - 1})",
-                        key="brand", line=_line_for(lines, "brand"))
+                        key="brand", line=line_for(lines, "brand"))
     budget = f.budget_runs
     reps = f.replications
     if quick:
@@ -123,7 +114,7 @@ def load_common(path: str | os.PathLike, model: type[_DecisionFile], kind: str, 
 def check_metric(name: str, p: Path, lines: dict[str, int], key: str) -> None:
     if name not in TARGET_METRICS:
         raise UserError(p, f"unknown summary metric {name!r}{suggest(name, list(TARGET_METRICS))} "
-                        "(docs/METRICS.md §2)", key=key, line=_line_for(lines, key))
+                        "(docs/METRICS.md §2)", key=key, line=line_for(lines, key))
 
 
 def check_numeric_path(cfg: SimConfig, path: str, p: Path, lines: dict[str, int], key: str) -> Any:
@@ -131,10 +122,10 @@ def check_numeric_path(cfg: SimConfig, path: str, p: Path, lines: dict[str, int]
     try:
         value = get_path(cfg, path)
     except (KeyError, IndexError, ValueError, TypeError):
-        raise UserError(p, f"{path!r} is not a parameter of the market", key=key, line=_line_for(lines, key)) from None
+        raise UserError(p, f"{path!r} is not a parameter of the market", key=key, line=line_for(lines, key)) from None
     if isinstance(value, bool) or not isinstance(value, int | float | type(None)):
         raise UserError(p, f"{path!r} is not a number ({type(value).__name__})", key=key,
-                        line=_line_for(lines, key))
+                        line=line_for(lines, key))
     return value
 
 
@@ -145,7 +136,7 @@ def check_values(cfg: SimConfig, values: dict[str, Any], p: Path, lines: dict[st
         with_overrides(cfg, values)
     except ConfigError as exc:
         key = key_of.get(exc.path, next(iter(key_of.values())))
-        raise UserError(p, f"{exc.reason} ({what})", key=key, line=_line_for(lines, key)) from None
+        raise UserError(p, f"{exc.reason} ({what})", key=key, line=line_for(lines, key)) from None
 
 
 # --------------------------------------------------------------------------- calibration
@@ -175,11 +166,11 @@ def load_calibration(path: str | os.PathLike, quick: bool = False, out: str | os
     p, cfg = common.path, common.market.config
     if common.market.posterior is not None:
         raise UserError(p, "the base scenario is already calibrated (it has a posterior block); calibrate from the "
-                        "scenario it was fitted on", key="base", line=_line_for(lines, "base"))
+                        "scenario it was fitted on", key="base", line=line_for(lines, "base"))
     if not f.targets:
-        raise UserError(p, "at least one target is needed", key="targets", line=_line_for(lines, "targets"))
+        raise UserError(p, "at least one target is needed", key="targets", line=line_for(lines, "targets"))
     if not f.params:
-        raise UserError(p, "at least one parameter to fit is needed", key="params", line=_line_for(lines, "params"))
+        raise UserError(p, "at least one parameter to fit is needed", key="params", line=line_for(lines, "params"))
     for name in f.targets:
         check_metric(name, p, lines, f"targets.{name}")
     integer = {}
@@ -188,7 +179,7 @@ def load_calibration(path: str | os.PathLike, quick: bool = False, out: str | os
         current = check_numeric_path(cfg, path, p, lines, key)
         if path in common.market.known:
             raise UserError(p, f"{path!r} is also under known: a known value is not fitted", key=key,
-                            line=_line_for(lines, key))
+                            line=line_for(lines, key))
         integer[path] = isinstance(current, int)
         ends = (round(rng.low), round(rng.high)) if integer[path] else (rng.low, rng.high)
         for v in ends:
@@ -203,7 +194,7 @@ def load_calibration(path: str | os.PathLike, quick: bool = False, out: str | os
         raise UserError(p, f"budget_runs {budget} leaves {evaluations} evaluations of {common.replications} "
                         f"replication(s) after {check_runs} check runs: at least two ABC generations of {size} "
                         f"need {2 * size * common.replications + check_runs} runs", key="budget_runs",
-                        line=_line_for(lines, "budget_runs", "quick.budget_runs"))
+                        line=line_for(lines, "budget_runs", "quick.budget_runs"))
     return Calibration(common=common, targets=dict(f.targets), params=dict(f.params), integer=integer,
                        population_size=size, check_runs=check_runs)
 
@@ -233,19 +224,19 @@ def load_optimization(path: str | os.PathLike, quick: bool = False, out: str | o
     objective = Objective(metric=f.objective) if isinstance(f.objective, str) else f.objective
     check_metric(objective.metric, p, lines, "objective" if isinstance(f.objective, str) else "objective.metric")
     if not f.decisions:
-        raise UserError(p, "at least one decision is needed", key="decisions", line=_line_for(lines, "decisions"))
+        raise UserError(p, "at least one decision is needed", key="decisions", line=line_for(lines, "decisions"))
     try:
         current = current_values(cfg, b, list(f.decisions))
     except KeyError as exc:
         key = f"decisions.{exc.args[0]}"
         raise UserError(p, f"{exc.args[0]!r} is not a parameter of the market", key=key,
-                        line=_line_for(lines, key)) from None
+                        line=line_for(lines, key)) from None
     for path, d in f.decisions.items():
         key = f"decisions.{path}"
         now = current[path]
         if d.choices is None and not d.integer and isinstance(now, int) and not isinstance(now, bool):
             raise UserError(p, f"{path} takes whole numbers (today {now}): add integer: true", key=key,
-                            line=_line_for(lines, key))
+                            line=line_for(lines, key))
         values = d.choices if d.choices is not None else [d.low, d.high]
         if d.integer and d.choices is None:
             values = [int(v) for v in values]
@@ -253,13 +244,13 @@ def load_optimization(path: str | os.PathLike, quick: bool = False, out: str | o
             try:
                 with_overrides(cfg, candidate_overrides(cfg, b, {**current, path: v}))
             except ConfigError as exc:
-                raise UserError(p, f"{exc.reason} (value {v!r})", key=key, line=_line_for(lines, key)) from None
+                raise UserError(p, f"{exc.reason} (value {v!r})", key=key, line=line_for(lines, key)) from None
         if path.startswith("strategies."):
             shared = [i for i, br in enumerate(cfg.brands) if br.strategy == path.split(".")[1] and i != b]
             if shared:
                 warn_file(p, f"brands {shared} use this strategy too and change with it; write "
                           f"{OWN}{path.split('.', 2)[-1]} to change brand {b}'s strategy alone", key=key,
-                          line=_line_for(lines, key))
+                          line=line_for(lines, key))
     reps = common.replications
     fresh = f.confirm.replications or max(4, 2 * reps)
     cands = f.confirm.candidates
@@ -268,6 +259,6 @@ def load_optimization(path: str | os.PathLike, quick: bool = False, out: str | o
     if trials < 2:
         raise UserError(p, f"budget_runs {common.budget_runs} leaves room for {max(trials, 0)} candidate(s): the "
                         f"current strategy and the confirmation take {fixed} runs, and each candidate {reps}",
-                        key="budget_runs", line=_line_for(lines, "budget_runs", "quick.budget_runs"))
+                        key="budget_runs", line=line_for(lines, "budget_runs", "quick.budget_runs"))
     return Optimization(common=common, objective=objective, decisions=dict(f.decisions), current=current,
                         batch=f.batch, confirm_candidates=cands, confirm_replications=fresh, trials=trials)

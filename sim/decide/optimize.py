@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 
 from ..config import SimConfig, with_overrides
+from ..config.decisions import candidate_overrides
 from ..executor import Executor
-from ..report import mean_ci
-from .candidates import candidate_overrides
+from ..reporting import mean_ci
 from .load import Optimization, load_optimization
 from .runs import RunStore, RunTask, run_tasks, task_key
 from .source import as_file

@@ -14,8 +14,8 @@ import plotly.offline as po
 import yaml
 from plotly.subplots import make_subplots
 
-from ..report import git_commit, mean_ci, page_head
-from .candidates import candidate_overrides
+from ..config.decisions import candidate_overrides
+from ..reporting import git_commit, mean_ci, page_head
 from .load import Optimization
 from .study import write_frame, write_json, write_text
 from .text import tr
@@ -109,7 +109,7 @@ def figures(opt: Optimization, trials: pd.DataFrame, result: dict[str, Any], lan
 
 
 def render(opt: Optimization, trials: pd.DataFrame, result: dict[str, Any], lang: str) -> str:
-    from .. import __version__
+    from ..version import __version__
 
     e = html.escape
     c = opt.common

@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..scenario import UserError
+from ..files.errors import UserError
 
 STUDY = "study.json"
 

@@ -5,7 +5,7 @@ import pytest
 
 import sim
 from sim.model import TrafficModel
-from sim.validation import auction_docking, bass_analytic, bass_config, bass_docking
+from sim.validate.docking import auction_docking, bass_analytic, bass_config, bass_docking
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,8 @@
 
 import math
 
-from sim.facts import FACTS, Check, Down, FactResult, Up, facts_frame
+from sim.validate.checks import Check, Down, FactResult, Up
+from sim.validate.facts import FACTS, facts_frame
 
 
 def test_ci_inside_the_band_passes_straddling_fails():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.facts import FACTS, FactResult, facts_frame
+from sim.validate.facts import FACTS, FactResult, facts_frame
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ def _check(r: FactResult, prefix: str):
     return next(c for c in r.checks if c.quantity.startswith(prefix))
 
 
-# F1 and F12 read the same runs of rising_cac (sim.facts shares them within a process): one xdist worker
+# F1 and F12 read the same runs of rising_cac (sim.validate.runs shares them within a process): one xdist worker
 SAME_RUNS = {"F1": "rising_cac", "F12": "rising_cac"}
 
 
