@@ -260,3 +260,14 @@ def test_an_edge_list_sets_the_population_unless_the_file_gives_another(tmp_path
     assert load_scenario(_write(tmp_path, agreeing)).base.population.agents == 120
     msg = _bad(tmp_path, GOOD.replace("  population.agents: 300\n", "  population.agents: 300\n" + on_graph))
     assert "120 nodes" in msg and "population.agents is 300" in msg and "s.yaml:3" in msg
+
+
+@pytest.mark.slow
+def test_demo_runs_the_baseline_report_alone(tmp_path):
+    """`sim demo` is `sim run baseline`: no counterfactual runs, no sensitivity, no export unless asked."""
+    out = tmp_path / "demo"
+    res = runner.invoke(app, ["demo", "--quick", "--workers", "1", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert (out / "index.html").exists() and (out / "kpis.csv").exists()
+    assert not (out / "sensitivity.csv").exists() and not (out / "incrementality.csv").exists()
+    assert not (out / "export").exists()

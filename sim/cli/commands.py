@@ -124,7 +124,9 @@ def demo(out: Path = typer.Option(Path("reports/baseline"), help="Output folder"
          workers: int = typer.Option(0, min=0, help="Worker processes (0: one per core)"),
          quick: bool = typer.Option(False, "--quick", help="Fewer agents and replications")) -> None:
     """Run the built-in baseline scenario and print where its report is."""
-    run(file="baseline", out=out, lang=None, set_=[], replications=None, workers=workers, quick=quick)
+    # every option given: typer's defaults are option objects, which would count as true
+    run(file="baseline", out=out, lang=None, set_=[], replications=None, workers=workers, quick=quick, export=False,
+        incrementality=False, sensitivity=False)
 
 
 @app.command()
