@@ -1,6 +1,14 @@
 # Two commands: `make demo` sets up and runs the main job; `make test` sets up and runs the tests.
-PYTHON ?= python3
-VENV := .venv
+# PYTHON: the newest supported Python on this machine (scripts/find-python: 3.13, else 3.12, else 3.11; pyenv's
+# copies count); `make test PYTHON=python3.11` picks another. Each Python minor version gets its own venv
+# (.venv-3.13, .venv-3.11), so changing PYTHON builds a fresh one and never reuses one of another Python.
+PYTHON ?= $(shell scripts/find-python)
+PYTHON := $(PYTHON)
+PYVER := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+ifeq ($(PYVER),)
+$(error $(PYTHON) does not run: set PYTHON to a Python 3.11+ that does)
+endif
+VENV := .venv-$(PYVER)
 BIN := $(VENV)/bin
 # pytest-xdist workers: the suite runs in parallel on the machine's cores.
 JOBS ?= $(shell nproc)
@@ -34,8 +42,10 @@ bench: $(VENV)/.installed
 AVENV := .venv-analytics
 ABIN := $(AVENV)/bin
 
+# its own Python: the figures of docs/GROUND_TRUTH.md were made on 3.11 (PyMC-Marketing not checked on 3.12+)
+APYTHON ?= python3
 $(AVENV)/.installed: pyproject.toml
-	test -x $(ABIN)/python || $(PYTHON) -m venv $(AVENV)
+	test -x $(ABIN)/python || $(APYTHON) -m venv $(AVENV)
 	$(ABIN)/pip install -q --upgrade pip
 	$(ABIN)/pip install -q -e '.[analytics]'
 	touch $@
@@ -49,4 +59,4 @@ schema: $(VENV)/.installed
 		$(BIN)/sim schema --kind $$k --out schema/$$k.schema.json; done
 
 clean:
-	rm -rf $(VENV) $(AVENV) .pytest_cache tests/artifacts
+	rm -rf .venv .venv-3.* $(AVENV) .pytest_cache tests/artifacts

@@ -125,7 +125,8 @@ def test_viz_moves_a_slider_steps_and_the_charts_change():
             for _ in range(4):
                 step.click()
                 page.wait_for_timeout(600)
-            page.wait_for_function("document.body.innerText.includes('Step: 4')", timeout=30_000)
+            # SolaraViz's counter: "Step: 4" in Mesa 3.3, "Time: 4.0" in Mesa 3.5 (model.time)
+            page.wait_for_function(r"/(Step|Time): 4(\.0)?\b/.test(document.body.innerText)", timeout=30_000)
             after = page.evaluate(data)
             assert after != before
             series = [len(y) for chart in after[:5] for y in chart]

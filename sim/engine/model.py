@@ -59,7 +59,9 @@ class TrafficModel(mesa.Model):
     def __init__(self, config: SimConfig | None = None, seed: Any = None, base_config: SimConfig | None = None,
                  consumer_update: type[ConsumerUpdate] = ArrayConsumers, **knobs: Any):
         ss = seed_sequence(seed)
-        super().__init__(seed=int(ss.generate_state(1)[0]))
+        # rng=, not seed=: Mesa 3.5 deprecates seed= (FutureWarning); with an int both give model.random and
+        # model.rng the same streams, and every Mesa from 3.1 takes rng=
+        super().__init__(rng=int(ss.generate_state(1)[0]))
         self.seed_sequence = ss
         cfg = config if config is not None else default_config()
         if knobs:
