@@ -21,19 +21,6 @@ def stamp(days: np.ndarray, mask: np.ndarray, day: int) -> None:
     days += delta
 
 
-def set_one(x: np.ndarray, mask: np.ndarray) -> None:
-    """In place: ``x[mask] = 1`` for a float array whose values are at most 1."""
-    np.maximum(x, mask, out=x)
-
-
-def scale_where(x: np.ndarray, mask: np.ndarray, factor: float) -> None:
-    """In place: ``x[mask] *= factor``, as x *= 1 + (factor − 1)·mask (unmasked entries are untouched;
-    masked ones may differ from ``x * factor`` in the last bit)."""
-    m = mask * x.dtype.type(factor - 1)
-    m += 1
-    x *= m
-
-
 def count_rows(mask: np.ndarray) -> np.ndarray:
     """Number of True entries per row of a 2-D bool array, int64 (a matrix-vector product; exact below 2**24)."""
     return (mask.astype(np.float32) @ np.ones(mask.shape[1], np.float32)).astype(np.int64)

@@ -25,21 +25,6 @@ def test_stamp_sets_masked_days_only(data):
     assert np.array_equal(days, want)
 
 
-def test_set_one_and_scale_where(data):
-    mask, _, x, _ = data
-    want = x.copy()
-    want[mask] = 1
-    got = x.copy()
-    ar.set_one(got, mask)
-    assert np.array_equal(got, want)
-    want = x.copy()
-    want[mask] *= np.float32(0.995)
-    got = x.copy()
-    ar.scale_where(got, mask, 0.995)
-    assert np.array_equal(got[~mask], x[~mask])  # untouched, bit for bit
-    assert np.allclose(got, want, rtol=1e-6, atol=0)
-
-
 def test_counts_and_sums_are_exact(data):
     mask, _, _, counts = data
     assert np.array_equal(ar.count_rows(mask), mask.sum(axis=1))

@@ -3,48 +3,91 @@ import pytest
 
 import sim
 from sim import fatigue
+from sim.engine import kernels
 from sim.state import NEVER
 from tests.conftest import small_config
 
+KEY = np.array([21, 22], np.uint64)  # the counter key of a made-up run
 
-def test_attend_caps_distinct_brands_at_tolerance():
+
+def _expose(last_attended, tolerance, day, window=7, lam=1.0, enabled=True, wearout=np.inf, penalty=0.0,
+            adstock=None, trust=None):
+    """One call of the exposure kernel the engine runs; every pair in segment."""
+    N, B = last_attended.shape
+    f = np.float32
+    st = dict(last_attended=last_attended.astype(np.int32), last_reached=np.full((N, B), NEVER, np.int32),
+              t_paid=np.full((N, B), NEVER, np.int32),
+              adstock=np.zeros((N, B), f) if adstock is None else adstock,
+              awareness=np.zeros((N, B), f), trust=np.full((N, B), 0.5, f) if trust is None else trust,
+              annoyance=np.zeros(N, f))
+    out = {k: np.empty((N, B), f) for k in ("n_imp", "effective", "wasted", "touch_draw")}
+    kernels.exposure_rows(day, np.full(B, lam, f), np.ones((N, B), bool), np.asarray(tolerance, np.int32), window,
+                          enabled, f(wearout), f(penalty), f(0.5), f(np.log1p(-0.1)), f(0.9), f(0.01), KEY,
+                          *st.values(), *out.values())
+    return {**st, **out}
+
+
+def _priority(day, N, B):
+    """The priority draws the kernel makes: word 1 of each pair's counter block."""
+    i, b = np.divmod(np.arange(N * B), B)
+    return kernels.pair_uniforms(KEY, day, i, b, 1).reshape(N, B)
+
+
+def test_the_cap_attends_the_brands_with_the_smallest_priority_draws():
     N, B = 50, 8
-    reached = np.ones((N, B), bool)
-    last = np.full((N, B), NEVER, np.int32)
-    tol = np.full(N, 3, np.int32)
-    att = fatigue.attend(reached, last, day=10, window=7, tolerance=tol,
-                         priority=np.random.default_rng(0).random((N, B)))
-    assert (att.sum(axis=1) == 3).all()
+    r = _expose(np.full((N, B), NEVER), np.full(N, 3), day=10)
+    attended = r["effective"] > 0
+    assert (r["n_imp"] == 1).all()  # λ = 1: exactly one impression per pair
+    assert (attended.sum(axis=1) == 3).all()
+    rank = np.argsort(np.argsort(_priority(10, N, B), axis=1), axis=1)
+    assert np.array_equal(attended, rank < 3)
+    assert np.array_equal(r["wasted"], (~attended).astype(np.float32))
+    assert np.array_equal(r["last_attended"] == 10, attended)
+    assert (r["last_reached"] == 10).all()
 
 
 def test_brands_attended_in_the_window_keep_their_place():
-    reached = np.ones((1, 4), bool)
-    last = np.array([[9, 9, NEVER, NEVER]], np.int32)  # two brands attended yesterday
-    att = fatigue.attend(reached, last, day=10, window=7, tolerance=np.array([2]), priority=np.zeros((1, 4)))
-    assert att.tolist() == [[True, True, False, False]]
-    # once the window has passed they compete again (priority decides)
-    att = fatigue.attend(reached, last, day=30, window=7, tolerance=np.array([2]),
-                         priority=np.array([[0.9, 0.8, 0.1, 0.2]]))
-    assert att.tolist() == [[False, False, True, True]]
+    last = np.array([[9, 9, NEVER, NEVER]])  # two brands attended yesterday
+    r = _expose(last, [2], day=10)
+    assert (r["effective"] > 0).tolist() == [[True, True, False, False]]
+    # once the window has passed they compete again: the two smallest priorities win
+    r = _expose(last, [2], day=30)
+    rank = np.argsort(np.argsort(_priority(30, 1, 4), axis=1), axis=1)
+    assert np.array_equal(r["effective"] > 0, rank < 2)
 
 
 def test_a_lowered_cap_binds_at_once():
     """Remembered brands beyond a lowered tolerance do not keep their place."""
-    reached = np.ones((1, 6), bool)
-    last = np.full((1, 6), 9, np.int32)  # six brands attended yesterday, tolerance now 2
-    att = fatigue.attend(reached, last, day=10, window=7, tolerance=np.array([2]),
-                         priority=np.array([[0.5, 0.1, 0.9, 0.3, 0.8, 0.7]]))
-    assert att.tolist() == [[False, True, False, True, False, False]]
+    r = _expose(np.full((1, 6), 9), [2], day=10)  # six brands attended yesterday, tolerance now 2
+    rank = np.argsort(np.argsort(_priority(10, 1, 6), axis=1), axis=1)
+    assert np.array_equal(r["effective"] > 0, rank < 2)
 
 
-def test_adstock_and_hill():
-    x = np.zeros(1, np.float32)
-    fatigue.update_adstock(x, np.array([2.0], np.float32), 0.5)
-    fatigue.update_adstock(x, np.array([0.0], np.float32), 0.5)
-    assert x[0] == pytest.approx(1.0)
+def test_no_cap_when_fatigue_is_off():
+    r = _expose(np.full((5, 8), NEVER), np.zeros(5), day=10, enabled=False)
+    assert (r["effective"] == 1).all() and (r["wasted"] == 0).all()
+
+
+def test_wear_out_adstock_and_hill():
+    # λ = 5: five impressions a pair; past 3 a day they are wasted and each costs trust
+    r = _expose(np.full((1, 2), NEVER), [5], day=1, lam=5.0, wearout=3.0, penalty=0.01)
+    assert r["effective"].tolist() == [[3.0, 3.0]] and r["wasted"].tolist() == [[2.0, 2.0]]
+    assert r["trust"][0, 0] == pytest.approx(0.5 - 0.02)
+    assert r["adstock"][0, 0] == pytest.approx(3.0)
+    assert r["awareness"][0, 0] == pytest.approx(1 - 0.9**3)
+    assert r["annoyance"][0] == pytest.approx(0.01 * 4)
+    # no impressions the next day: the stock decays by θ = 0.5
+    r = _expose(np.full((1, 2), 1), [5], day=2, lam=0.0, adstock=r["adstock"])
+    assert r["adstock"][0, 0] == pytest.approx(1.5)
     assert fatigue.hill(np.array([2.0]), 2.0, 1.5)[0] == pytest.approx(0.5)
-    eff, excess = fatigue.wear_out(np.array([5.0]), 3.0)
-    assert (eff[0], excess[0]) == (3.0, 2.0)
+
+
+def test_delivery_rounds_lambda_stochastically():
+    """⌊λ + u⌋ has mean λ: 0.3 impressions a pair over 20,000 pairs, within 4 standard errors."""
+    r = _expose(np.full((2000, 10), NEVER), np.full(2000, 99), day=3, lam=0.3)
+    se = np.sqrt(0.3 * 0.7 / r["n_imp"].size)
+    assert abs(r["n_imp"].mean() - 0.3) < 4 * se
+    assert set(np.unique(r["n_imp"])) == {0.0, 1.0}
 
 
 def _run(tolerance: float, enabled: bool = True, seed: int = 3):

@@ -63,7 +63,7 @@ class Exposed:
     impressions: np.ndarray  # f32 (N, B): valid impressions delivered to each pair
     effective: np.ndarray  # f32 (N, B): attended and within the wear-out frequency
     wasted: np.ndarray  # f32 (N, B): not attended or past the wear-out frequency
-    touch_draw: np.ndarray  # f32 (N, B): the attention stream's touch uniform (drawn after its priority draw)
+    touch_draw: np.ndarray  # f32 (N, B): the uniform that decides touches (word 2 of the pair's counter block)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import arrays as ar
 from .. import wom
+from . import kernels
 from .component import Component
 from .records import Exposed, OfferDay, Today, Touched
 
@@ -32,7 +32,6 @@ class Touches(Component):
         cfg, st, t, alive = self.cfg, self.state, today.day, today.alive
         N, B = st.awareness.shape
         a = cfg.ads
-        h_paid = (f32(a.ctr) * np.exp(-f32(a.annoyance_ctr_drag) * st.annoyance))[:, None] * seen.effective
         if cfg.wom.enabled and cfg.wom.rate > 0:
             src = wom.advocacy(st.orders > 0, st.tier == 3, cfg.wom.advocate_weight)
             some_gone = not alive.all()  # else the masks below multiply by ones
@@ -44,24 +43,18 @@ class Touches(Component):
                 h_wom *= alive[None, :]
         else:
             h_wom = np.zeros((N, B), f32)
-        h_all = h_wom  # reused in place
-        h_all += h_paid
-        np.minimum(h_all, f32(1), out=h_all)
-        u_touch = seen.touch_draw
-        touched = u_touch < h_all
-        clicked = touched & (u_touch < h_paid)
-        ar.stamp(st.t_wom, touched & ~clicked, t)
-        ar.set_one(st.awareness, touched)
-        if offers.read_i.size:  # a partner's offer read in a pool touches the partner brand
-            touched[offers.read_i, offers.read_b] = True
+        table = self.model.brand_table
+        offer_read = np.zeros((N, B), bool)
+        offer_read[offers.read_i, offers.read_b] = True  # a partner's offer read in a pool touches the partner
+        touched, clicked, impulse = (np.empty((N, B), bool) for _ in range(3))
+        forget_keep = f32(1 - cfg.choice.awareness_decay)
+        # one fused pass over each consumer's row (sim.engine.kernels), with Exposure's touch draw
+        kernels.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), h_wom, seen.effective, seen.touch_draw,
+                           offer_read, table.impulse_rate[table.category].astype(f32), alive, forget_keep,
+                           st.annoyance, st.orders, st.awareness, st.t_wom,
+                           touched, clicked, impulse)
         pairs = np.flatnonzero(clicked)  # few pairs: the click work below runs on them alone
         click_i, click_b = np.divmod(pairs, B)
-        # a click is an impulse order with probability impulse_rate: u < rate · h_paid given u < h_paid
-        table = self.model.brand_table
-        impulse_rate = table.impulse_rate[table.category].astype(f32)
-        impulse = (u_touch.ravel()[pairs] < impulse_rate[click_b] * h_paid.ravel()[pairs]) & alive[click_b]
-        # awareness decays among non-customers (forgetting), after today's touches
-        if cfg.choice.awareness_decay:
-            ar.scale_where(st.awareness, (st.orders == 0) & ~touched, f32(1 - cfg.choice.awareness_decay))
+        impulse = impulse.ravel()[pairs]
         return Touched(touched=touched, clicked=clicked, clicks=np.bincount(click_b, minlength=B),
                        impulse_i=click_i[impulse], impulse_b=click_b[impulse])

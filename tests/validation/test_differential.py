@@ -89,9 +89,14 @@ def test_engine_agrees_with_the_per_agent_reference(reference_runs):
 
 @pytest.mark.slow
 def test_the_comparison_detects_an_engine_that_ignores_the_tolerance_cap(reference_runs, monkeypatch):
-    import sim.fatigue as fatigue
+    from sim.engine import kernels
 
-    monkeypatch.setattr(fatigue, "attend", lambda reached, *args, **kwargs: reached)
+    exposure_rows = kernels.exposure_rows
+
+    def no_cap(*args):  # argument 5 is fatigue_on: every brand that reaches a consumer is attended
+        return exposure_rows(*args[:5], False, *args[6:])
+
+    monkeypatch.setattr(kernels, "exposure_rows", no_cap)
     broken = _runs()
     bad = _disagreements(broken, reference_runs)
     assert "impressions_wasted" in bad, bad
