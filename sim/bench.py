@@ -1,13 +1,18 @@
 """Benchmarks: the engine against the per-agent reference, and the engine alone at scale.
 
-Each measurement runs in its own child process pinned to one thread (so that the figures are
-per core, and the peak RSS is that of the measurement alone) on ``default_config()`` with every
-mechanism on and ``warmup_days`` 0, so "365 days" means 365 steps (docs/PERFORMANCE.md):
+Each measurement runs in its own child process pinned to one thread unless it says otherwise (so
+that the figures are per core, and the peak RSS is that of the measurement alone) on
+``default_config()`` with every mechanism on and ``warmup_days`` 0, so "365 days" means 365 steps
+(docs/PERFORMANCE.md). CPU figures are ratios taken in the same run, because machines differ:
 
 * ``ratio``: consumer-days per second of the consumer update alone (``TrafficModel.consumer_update``,
   the slot the reference fills too; brands, auctions and the ledger excluded) at N = 20,000 for both,
   the reference over fewer days;
-* ``n100k_365d_seconds``: the whole model, 100,000 consumers, 20 brands, 365 days;
+* ``state_passes_per_day``: one simulated day at 100,000 × 20 divided by the time of one plain
+  float32 pass (read and write) over arrays the size of the consumer state's (N, B) columns,
+  measured in the same process (the physical limit of a day is one or two such passes);
+* ``n100k_365d_seconds``: the whole model, 100,000 consumers, 20 brands, 365 days, one thread;
+  ``thread_speedup_2``: the same on 2 threads (the numba kernels' ``prange``), time 1 / time 2;
 * ``n1m_seconds_per_day`` and ``n1m_peak_rss_mb``: 1,000,000 consumers over a few days.
 
 The reference is :mod:`sim.reference` (the test oracle, shipped with the package so that ``sim bench``
@@ -25,7 +30,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")}
+ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS",
+                                "NUMBA_NUM_THREADS")}
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -36,6 +42,8 @@ def measure(kind: str, agents: int, days: int, seed: int = 1) -> dict[str, Any]:
     consumer-days per second of the consumer update, and the process's peak RSS in MB.
     """
     import resource
+
+    import numba
 
     from .config import default_config, with_overrides
 
@@ -57,15 +65,48 @@ def measure(kind: str, agents: int, days: int, seed: int = 1) -> dict[str, Any]:
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the reference times its agents' steps alone (not their creation, nor copying state back to arrays)
     consumer = model.reference_seconds if kind == "reference" else model.consumer_seconds
-    return {"kind": kind, "agents": agents, "days": days, "seconds": wall, "consumer_seconds": consumer,
+    return {"kind": kind, "agents": agents, "days": days, "threads": numba.get_num_threads(), "seconds": wall,
+            "consumer_seconds": consumer,
             "consumer_days_per_s": agents * days / max(consumer, 1e-12), "peak_rss_mb": rss_mb}
 
 
-def _child(kind: str, agents: int, days: int) -> dict[str, Any]:
-    """Run :func:`measure` in a fresh single-threaded interpreter; its last stdout line is JSON."""
-    code = (f"import json; from sim.bench import measure; "
-            f"print(json.dumps(measure({kind!r}, {agents}, {days})))")
-    env = {**os.environ, **ONE_THREAD}
+def state_passes(agents: int, days: int, seed: int = 1) -> dict[str, Any]:
+    """Seconds of one simulated day against one plain float32 pass over the consumer state's (N, B) columns."""
+    import dataclasses
+
+    import numpy as np
+
+    from .config import default_config, with_overrides
+    from .model import TrafficModel
+
+    cfg = with_overrides(default_config(), {"population.agents": agents, "run.warmup_days": 0, "run.days": days + 3})
+    model = TrafficModel(cfg, seed=seed)
+    for _ in range(3):  # past the first days' allocations
+        model.step()
+    started = time.perf_counter()
+    for _ in range(days):
+        model.step()
+    day = (time.perf_counter() - started) / days
+    st, shape = model.state, model.state.awareness.shape
+    columns = [f.name for f in dataclasses.fields(st) if getattr(st, f.name).shape == shape]
+    arrays = [np.ones(shape, np.float32) for _ in columns]
+    passes = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for a in arrays:
+            np.multiply(a, np.float32(1), out=a)  # read and write every element once
+        passes.append(time.perf_counter() - started)
+    one_pass = min(passes)
+    return {"kind": "passes", "agents": agents, "days": days, "columns": len(columns),
+            "state_mb": sum(a.nbytes for a in arrays) / 2**20, "seconds_per_day": day, "seconds_per_pass": one_pass,
+            "state_passes_per_day": day / one_pass}
+
+
+def _child(kind: str, agents: int, days: int, threads: int = 1) -> dict[str, Any]:
+    """Run :func:`measure` (or :func:`state_passes`) in a fresh interpreter; its last stdout line is JSON."""
+    call = f"state_passes({agents}, {days})" if kind == "passes" else f"measure({kind!r}, {agents}, {days})"
+    code = f"import json; from sim.bench import measure, state_passes; print(json.dumps({call}))"
+    env = {**os.environ, **ONE_THREAD, "NUMBA_NUM_THREADS": str(threads)}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO)
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["(no output)"]
@@ -79,7 +120,7 @@ def run_bench(quick: bool = False, echo=print) -> dict[str, Any]:
     ref_days = 2 if quick else 5
     big_n, big_days = (20_000, 30) if quick else (100_000, 365)
     huge_n, huge_days = (100_000, 2) if quick else (1_000_000, 3)
-    out: dict[str, Any] = {"quick": quick, "backend": "numpy", "machine": _machine()}
+    out: dict[str, Any] = {"quick": quick, "backend": "cpu", "machine": _machine()}
 
     eng = _child("engine", ratio_n, 30)
     ref = _child("reference", ratio_n, ref_days)
@@ -92,16 +133,31 @@ def run_bench(quick: bool = False, echo=print) -> dict[str, Any]:
     out["ratio_agents"] = ratio_n
     echo(f"ratio engine / reference: {out['ratio']:.0f}" if out["ratio"] else "ratio: reference unavailable")
 
+    passes = _child("passes", big_n, 5 if quick else 20)
+    out["state_passes_per_day"] = passes.get("state_passes_per_day")
+    if "error" in passes:
+        echo(f"passes: failed ({passes['error']})")
+    else:
+        echo(f"one day at {big_n:,} x 20: {passes['seconds_per_day'] * 1e3:.1f} ms = "
+             f"{passes['state_passes_per_day']:.1f} passes of {passes['seconds_per_pass'] * 1e3:.1f} ms over the "
+             f"state's {passes['columns']} (N, B) columns ({passes['state_mb']:.0f} MB as float32)")
+
     big = _child("engine", big_n, big_days)
-    echo(_line(f"engine end to end, {big_n:,} x {big_days} days", big))
+    echo(_line(f"engine end to end, {big_n:,} x {big_days} days, 1 thread", big))
     out[f"n{_k(big_n)}_{big_days}d_seconds"] = big.get("seconds")  # n100k_365d_seconds at full size
+    big2 = _child("engine", big_n, big_days, threads=2)
+    echo(_line(f"engine end to end, {big_n:,} x {big_days} days, 2 threads", big2))
+    out[f"n{_k(big_n)}_{big_days}d_seconds_2_threads"] = big2.get("seconds")
+    out["thread_speedup_2"] = big["seconds"] / big2["seconds"] if "seconds" in big and "seconds" in big2 else None
+    if out["thread_speedup_2"]:
+        echo(f"thread speedup, 2 threads vs 1: {out['thread_speedup_2']:.2f}")
 
     huge = _child("engine", huge_n, huge_days)
     echo(_line(f"engine end to end, {huge_n:,} x {huge_days} days", huge))
     per_day = huge["seconds"] / huge_days if "seconds" in huge else None
     out[f"n{_k(huge_n)}_seconds_per_day"] = per_day
     out[f"n{_k(huge_n)}_peak_rss_mb"] = huge.get("peak_rss_mb")
-    out["runs"] = [eng, ref, big, huge]
+    out["runs"] = [eng, ref, passes, big, big2, huge]
     return out
 
 
@@ -127,4 +183,7 @@ def _machine() -> dict[str, Any]:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__}
+    import numba
+
+    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
+            "numba": numba.__version__}

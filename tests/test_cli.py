@@ -238,15 +238,20 @@ def test_bench_json_reports_every_figure_from_real_runs():
     res = runner.invoke(app, ["bench", "--json", "--quick"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output.strip().splitlines()[-1])
-    runs = {(r["kind"], r["agents"], r["days"]): r for r in out["runs"]}
-    assert all("error" not in r for r in runs.values()), runs
+    assert all("error" not in r for r in out["runs"]), out["runs"]
+    runs = {(r["kind"], r["agents"], r["days"], r.get("threads", 1)): r for r in out["runs"]}
     # each figure is what its run measured (consumer-days over the seconds the run spent in the update)
-    eng, ref = runs[("engine", 2000, 30)], runs[("reference", 2000, 2)]
+    eng, ref = runs[("engine", 2000, 30, 1)], runs[("reference", 2000, 2, 1)]
     assert out["engine_consumer_days_per_s"] == pytest.approx(2000 * 30 / eng["consumer_seconds"])
     assert out["reference_consumer_days_per_s"] == pytest.approx(2000 * 2 / ref["consumer_seconds"])
     assert out["ratio"] == pytest.approx(out["engine_consumer_days_per_s"] / out["reference_consumer_days_per_s"])
     assert 0 < eng["consumer_seconds"] < eng["seconds"]  # the update is part of the day, not all of it
     assert out["n100k_peak_rss_mb"] > 0 and out["n100k_seconds_per_day"] > 0
+    one, two = runs[("engine", 20_000, 30, 1)], runs[("engine", 20_000, 30, 2)]  # the kernels on 1 and 2 threads
+    assert out["thread_speedup_2"] == pytest.approx(one["seconds"] / two["seconds"])
+    passes = runs[("passes", 20_000, 5, 1)]
+    assert out["state_passes_per_day"] == pytest.approx(passes["seconds_per_day"] / passes["seconds_per_pass"])
+    assert passes["columns"] == 18 and out["state_passes_per_day"] > 1  # the 18 (N, B) columns of ConsumerState
 
 
 def test_an_edge_list_sets_the_population_unless_the_file_gives_another(tmp_path):

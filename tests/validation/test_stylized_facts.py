@@ -21,9 +21,10 @@ WORKERS = 2  # the CI machine's cores; results do not depend on it
 # Facts that do not hold yet, with what was measured (docs/MODEL.md §10). Strict: the test
 # fails once a fact starts to hold, so that this list cannot go stale.
 NOT_YET = {
-    "F8": "the same-category claim is underpowered at reduced size: focal profit +1.7% [-4.1%, +7.5%] on seed 1 "
-          "(2,000 agents, 3 replications); at full size -0.04% [-2.5%, +2.4%] (seed 1, 6 replications, before "
-          "issue 5's draw changes); a CI inside its ±2% margin needs 30-50 full-size replications (docs/MODEL.md §10)",
+    "F8": "the same-category claim is underpowered: at full size (10,000 agents, seed 1, 6 replications) focal "
+          "profit changes by -1.1% [-3.6%, +1.3%], a replication sd of 2.4%; a CI inside ±2% or below 0 needs "
+          "about 35 full-size replications for 80% power (normal approximation; docs/MODEL.md §10), 6 times what CI "
+          "can afford",
 }
 
 
