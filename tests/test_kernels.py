@@ -35,10 +35,11 @@ def test_a_pair_draws_the_same_uniform_whatever_the_population():
 
 
 def test_touch_kernel_touches_clicks_and_forgets():
-    N, B = 3, 2
+    N, B = 4, 2
     f = np.float32
-    h_wom = np.array([[1, 0], [0, 0], [0, 0]], f)  # consumer 0 hears of brand 0 for sure
+    h_wom = np.array([[1, 0], [0, 0], [0, 0], [0, 0]], f)  # consumer 0 hears of brand 0 for sure
     effective = np.zeros((N, B), f)
+    effective[3] = 1  # consumer 3 saw one effective ad of each brand: paid hazard ctr = 0.1
     offer_read = np.zeros((N, B), bool)
     offer_read[2, 1] = True  # consumer 2 read brand 1's partner offer
     orders = np.zeros((N, B), np.int32)
@@ -46,11 +47,16 @@ def test_touch_kernel_touches_clicks_and_forgets():
     awareness = np.full((N, B), 0.5, f)
     t_wom = np.full((N, B), NEVER, np.int32)
     touched, clicked, impulse = (np.empty((N, B), bool) for _ in range(3))
-    kernels.touch_rows(4, f(0.1), f(0.5), h_wom, effective, offer_read, np.full(B, 0.5, f), np.ones(B, bool), f(0.9),
-                       np.array([1, 2], np.uint64), np.zeros(N, f), orders, awareness, t_wom, touched, clicked, impulse)
-    assert touched.tolist() == [[True, False], [False, False], [False, True]]
-    assert not clicked.any() and not impulse.any()  # no paid hazard without effective impressions
+    touch_draw = np.full((N, B), 0.5, f)
+    touch_draw[3] = [0.04, 0.07]  # both below 0.1: clicks; 0.04 < impulse rate 0.5 × 0.1, 0.07 is not
+    kernels.touch_rows(4, f(0.1), f(0.5), h_wom, effective, touch_draw, offer_read, np.full(B, 0.5, f),
+                       np.ones(B, bool), f(0.9), np.zeros(N, f), orders, awareness, t_wom, touched, clicked, impulse)
+    assert touched.tolist() == [[True, False], [False, False], [False, True], [True, True]]
+    assert clicked.tolist() == [[False, False]] * 3 + [[True, True]]  # no paid hazard without effective ads
+    assert impulse.tolist() == [[False, False]] * 3 + [[True, False]]
+    assert (t_wom[3] == NEVER).all()  # a click is not a word-of-mouth touch
     assert t_wom[0, 0] == 4 and (t_wom.ravel()[1:] == NEVER).all()
+    assert (awareness[3] == 1).all()
     assert awareness[0, 0] == 1
     assert awareness[1, 0] == f(0.5)  # a customer does not forget
     assert awareness[2, 1] == f(0.5)  # touched by the offer: no forgetting today

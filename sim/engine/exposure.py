@@ -24,12 +24,13 @@ class Exposure(Component):
         super().__init__(model)
         # one counter block per pair and day: delivery, the cap's priority and the touch draw
         self.key = kernels.stream_key(model.seed_sequence, "attention")
+        self.day_buffers = kernels.DayBuffers()
 
     def step(self, today: Today, ads: AdsSold) -> Exposed:
         cfg, st = self.cfg, self.state
         N, B = st.awareness.shape
         a, fc = cfg.ads, cfg.fatigue
-        n_imp, eff, wasted, touch_draw = (np.empty((N, B), f32) for _ in range(4))
+        n_imp, eff, wasted, touch_draw = self.day_buffers.get((N, B), f32, 4)
         # one fused pass over each consumer's row (sim.engine.kernels), counter-based draws
         kernels.exposure_rows(
             today.day, ads.per_consumer.astype(f32), self.model.auctions.in_segment, st.tolerance,

@@ -26,6 +26,22 @@ _DAY_OFFSET = 2**31  # warm-up days are negative; the counter word is unsigned
 _CHUNK = 1024  # consumers per parallel task
 
 
+class DayBuffers:
+    """A component's (N, B) output arrays, allocated once and overwritten every day.
+
+    Fresh arrays of this size cost page faults on first write (about 1 ms per 8 MB); the day's
+    records hand these buffers on, valid until the component's next step (nothing keeps them).
+    """
+
+    def __init__(self) -> None:
+        self._arrays: list[np.ndarray] = []
+
+    def get(self, shape: tuple[int, int], dtype: type, n: int) -> list[np.ndarray]:
+        if len(self._arrays) != n or self._arrays[0].shape != shape or self._arrays[0].dtype != dtype:
+            self._arrays = [np.empty(shape, dtype) for _ in range(n)]
+        return self._arrays
+
+
 def stream_key(ss: np.random.SeedSequence, purpose: str) -> np.ndarray:
     """The Philox key (two uint32 words) of a purpose, from the run's SeedSequence."""
     child = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose), 0x9C))

@@ -58,7 +58,7 @@ class AdsBilled:
 
 @dataclass(frozen=True)
 class Exposed:
-    """The exposure phase's results, for touches."""
+    """The exposure phase's results, for touches (Exposure's buffers: valid until its next step)."""
 
     impressions: np.ndarray  # f32 (N, B): valid impressions delivered to each pair
     effective: np.ndarray  # f32 (N, B): attended and within the wear-out frequency
@@ -116,7 +116,8 @@ class OfferDay:
 
 @dataclass(frozen=True)
 class Touched:
-    """The day's touches: clicks on ads, word of mouth, offers read; impulse orders from clicks."""
+    """The day's touches: clicks on ads, word of mouth, offers read; impulse orders from clicks (the (N, B)
+    arrays are Touches' buffers: valid until its next step)."""
 
     touched: np.ndarray  # bool (N, B): any touch today (choice considers the brand)
     clicked: np.ndarray  # bool (N, B): a click on the brand's ad

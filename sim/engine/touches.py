@@ -27,6 +27,7 @@ class Touches(Component):
     def __init__(self, model):
         super().__init__(model)
         self.neighbour_share = wom.NeighbourShare(model.graph)
+        self.day_buffers = kernels.DayBuffers()
 
     def step(self, today: Today, seen: Exposed, offers: OfferDay) -> Touched:
         cfg, st, t, alive = self.cfg, self.state, today.day, today.alive
@@ -44,9 +45,9 @@ class Touches(Component):
         else:
             h_wom = np.zeros((N, B), f32)
         table = self.model.brand_table
-        offer_read = np.zeros((N, B), bool)
+        offer_read, touched, clicked, impulse = self.day_buffers.get((N, B), bool, 4)
+        offer_read.fill(False)
         offer_read[offers.read_i, offers.read_b] = True  # a partner's offer read in a pool touches the partner
-        touched, clicked, impulse = (np.empty((N, B), bool) for _ in range(3))
         forget_keep = f32(1 - cfg.choice.awareness_decay)
         # one fused pass over each consumer's row (sim.engine.kernels), with Exposure's touch draw
         kernels.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), h_wom, seen.effective, seen.touch_draw,
