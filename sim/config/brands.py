@@ -123,6 +123,9 @@ class RunConfig(_Node):
     days: int = P(365, "Reported days", "days", ge=1, le=36_500)
     warmup_days: int = P(180, "Days of the base market simulated before reported day 1 (not reported)", "days",
                          ge=0, le=3650, source="docs/MODEL.md §2.9")
+    backend: Literal["cpu", "cuda"] = P(
+        "cpu", "Where the exposure and touch kernels run: cpu (every core) or cuda (an NVIDIA GPU through "
+        "numba-cuda, experimental; docs/PERFORMANCE.md)", "")
 
 
 class MetricsConfig(_Node):

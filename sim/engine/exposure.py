@@ -25,6 +25,7 @@ class Exposure(Component):
         # one counter block per pair and day: delivery, the cap's priority and the touch draw
         self.key = kernels.stream_key(model.seed_sequence, "attention")
         self.day_buffers = kernels.DayBuffers()
+        self.backend = kernels.for_backend(model.final_cfg.run.backend, model.n_brands)  # where the row kernels run
 
     def step(self, today: Today, ads: AdsSold) -> Exposed:
         cfg, st = self.cfg, self.state
@@ -32,7 +33,7 @@ class Exposure(Component):
         a, fc = cfg.ads, cfg.fatigue
         n_imp, eff, wasted, touch_draw = self.day_buffers.get((N, B), f32, 4)
         # one fused pass over each consumer's row (sim.engine.kernels), counter-based draws
-        kernels.exposure_rows(
+        self.backend.exposure_rows(
             today.day, ads.per_consumer.astype(f32), self.model.auctions.in_segment, st.tolerance,
             fc.window_days, fc.enabled, f32(a.wearout_frequency), f32(a.wearout_trust_penalty), f32(a.adstock_decay),
             f32(np.log1p(-a.awareness_per_exposure)), f32(fc.annoyance_decay), f32(a.annoyance_per_wasted),

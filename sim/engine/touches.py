@@ -28,6 +28,7 @@ class Touches(Component):
         super().__init__(model)
         self.neighbour_share = wom.NeighbourShare(model.graph)
         self.day_buffers = kernels.DayBuffers()
+        self.backend = kernels.for_backend(model.final_cfg.run.backend, model.n_brands)  # where the row kernels run
 
     def step(self, today: Today, seen: Exposed, offers: OfferDay) -> Touched:
         cfg, st, t, alive = self.cfg, self.state, today.day, today.alive
@@ -50,7 +51,7 @@ class Touches(Component):
         offer_read[offers.read_i, offers.read_b] = True  # a partner's offer read in a pool touches the partner
         forget_keep = f32(1 - cfg.choice.awareness_decay)
         # one fused pass over each consumer's row (sim.engine.kernels), with Exposure's touch draw
-        kernels.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), h_wom, seen.effective, seen.touch_draw,
+        self.backend.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), h_wom, seen.effective, seen.touch_draw,
                            offer_read, table.impulse_rate[table.category].astype(f32), alive, forget_keep,
                            st.annoyance, st.orders, st.awareness, st.t_wom,
                            touched, clicked, impulse)

@@ -109,7 +109,8 @@ def available_bytes() -> int:
 
 
 def check_resources(cfg: SimConfig, file: Path, lines: dict[str, int], section: str) -> None:
-    """The edge list (if any) has population.agents nodes, and one run fits in the memory available."""
+    """The edge list (if any) has population.agents nodes, the backend can run here, and one run fits in the
+    memory available."""
     if cfg.graph.kind == "edgelist":
         gp = Path(cfg.graph.path or "")
         g = _edgelist(cfg)
@@ -117,6 +118,13 @@ def check_resources(cfg: SimConfig, file: Path, lines: dict[str, int], section: 
             raise UserError(file, f"the edge list {gp} has {g.n} nodes but population.agents is "
                             f"{cfg.population.agents}", key="population.agents",
                             line=line_for(lines, f"{section}.population.agents", f"{section}.population", section))
+    if cfg.run.backend == "cuda":
+        from ..engine.gpu import unavailable_reason
+
+        why = unavailable_reason(len(cfg.brands))
+        if why:
+            raise UserError(file, f"run.backend is cuda, but {why}", key="run.backend",
+                            line=line_for(lines, f"{section}.run.backend", f"{section}.run", section))
     need = estimate_bytes(cfg)
     have = available_bytes()
     if need > have:

@@ -1,0 +1,33 @@
+"""The CUDA kernels of :mod:`sim.engine.gpu`: one thread per consumer, the rows of :mod:`sim.engine.rows`.
+
+Imported only when ``run.backend`` is cuda (it imports numba.cuda). Module-level kernels, so that
+numba-cuda's simulator (``NUMBA_ENABLE_CUDASIM=1``, used by the tests) can run them too.
+"""
+
+import numpy as np
+from numba import cuda
+
+from .gpu_limits import MAX_BRANDS
+from .rows import expose_row, touch_row
+
+
+@cuda.jit
+def exposure_kernel(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
+                    log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
+                    adstock, awareness, trust, annoyance, n_imp, effective, wasted, touch_draw):
+    i = cuda.grid(1)
+    if i < in_segment.shape[0]:
+        prio = cuda.local.array(MAX_BRANDS, np.float32)
+        state = cuda.local.array(MAX_BRANDS, np.int8)
+        expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
+                   log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
+                   adstock, awareness, trust, annoyance, n_imp, effective, wasted, touch_draw, prio, state)
+
+
+@cuda.jit
+def touch_kernel(day, ctr, annoyance_ctr_drag, h_wom, effective, touch_draw, offer_read, impulse_rate, alive,
+                 forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse):
+    i = cuda.grid(1)
+    if i < h_wom.shape[0]:
+        touch_row(i, day, ctr, annoyance_ctr_drag, h_wom, effective, touch_draw, offer_read, impulse_rate, alive,
+                  forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse)

@@ -1,0 +1,139 @@
+"""One consumer's row of the exposure and touch phases: the equations, written once for every backend.
+
+These functions are numba ``register_jitable``: the CPU kernels (:mod:`sim.engine.kernels`, rows in
+parallel over the cores) and the CUDA kernels (:mod:`sim.engine.gpu`, one GPU thread per consumer)
+compile the same code, so the backends cannot drift apart. The equations are docs/MODEL.md §7.2
+(tolerance cap, wear-out, ad stock) and §7.8 / §7.1 (touches); the draws are §4's counter-based
+Philox4x32-10 blocks. Only scalar arithmetic and ``math`` functions that both targets provide.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba.extending import register_jitable
+
+_M0, _M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
+_W0, _W1 = np.uint64(0x9E3779B9), np.uint64(0xBB67AE85)
+_MASK = np.uint64(0xFFFFFFFF)
+DAY_OFFSET = 2**31  # warm-up days are negative; the counter word is unsigned
+
+
+@register_jitable(inline="always")
+def philox4x32(c0, c1, c2, c3, k0, k1):
+    """Philox4x32-10 (Salmon et al. 2011): four uint32 words (held in uint64) of one counter block."""
+    for _ in range(10):
+        p0 = _M0 * c0
+        p1 = _M1 * c2
+        c0, c1, c2, c3 = ((p1 >> 32) ^ c1 ^ k0) & _MASK, p1 & _MASK, ((p0 >> 32) ^ c3 ^ k1) & _MASK, p0 & _MASK
+        k0 = (k0 + _W0) & _MASK
+        k1 = (k1 + _W1) & _MASK
+    return c0, c1, c2, c3
+
+
+@register_jitable(inline="always")
+def to_unit(x):
+    """A uint32 word -> float32 uniform on [0, 1), from its top 24 bits (exact in float32)."""
+    return np.float32(x >> 8) * np.float32(1.0 / 16777216.0)
+
+
+@register_jitable
+def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
+               log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
+               adstock, awareness, trust, annoyance, n_imp, effective, wasted, touch_draw, prio, state):
+    """Consumer i: delivery, the tolerance cap, wear-out, stamps, ad stock, awareness, trust, annoyance.
+
+    One counter block per pair and day gives its uniforms: word 0 delivers ⌊λ_b + u⌋ impressions
+    inside the brand's segment, word 1 is the pair's priority under the cap, word 2 the touch draw
+    that :func:`touch_row` reads. Brands attended within the window keep their place; new ones fill
+    the free places in the order of their priorities; if more brands are remembered than tolerated
+    (the cap was lowered), today's brands compete for all the places. ``prio`` and ``state`` are
+    scratch rows of at least B entries.
+    """
+    B = lam.size
+    d = np.uint64(day + DAY_OFFSET)
+    zero = np.uint64(0)
+    remembered = 0
+    n_new = 0
+    for b in range(B):
+        state[b] = 0  # 0 not reached, 1 reached and in the window, 2 reached and new
+        w = philox4x32(np.uint64(i), np.uint64(b), d, zero, key[0], key[1])
+        touch_draw[i, b] = to_unit(w[2])
+        n = np.float32(0)
+        if in_segment[i, b]:
+            n = np.float32(math.floor(lam[b] + to_unit(w[0])))
+        n_imp[i, b] = n
+        in_window = (day - last_attended[i, b]) < window
+        if in_window:
+            remembered += 1
+        if n > 0:
+            state[b] = 1 if in_window else 2
+            if not in_window:
+                n_new += 1
+            prio[b] = to_unit(w[1])
+    free = tolerance[i] - remembered
+    compete_all = fatigue_on and remembered > tolerance[i]
+    ranked = fatigue_on and (compete_all or n_new > max(free, 0))
+    places = tolerance[i] if compete_all else max(free, 0)
+    wasted_row = np.float32(0)
+    for b in range(B):
+        n = n_imp[i, b]
+        attended = state[b] > 0
+        if ranked and attended and (compete_all or state[b] == 2):
+            # rank among the competitors: smaller priority first, ties by brand index
+            rank = 0
+            for c in range(B):
+                if (compete_all and state[c] > 0) or (not compete_all and state[c] == 2):
+                    if prio[c] < prio[b] or (prio[c] == prio[b] and c < b):
+                        rank += 1
+            attended = rank < places
+        n_att = n if attended else np.float32(0)
+        eff = min(n_att, wearout_frequency)
+        excess = n_att - eff
+        waste = (n - n_att) + excess
+        effective[i, b] = eff
+        wasted[i, b] = waste
+        wasted_row += waste
+        if attended:
+            last_attended[i, b] = day
+        if n > 0:
+            last_reached[i, b] = day
+        if eff > 0:
+            t_paid[i, b] = day
+            if log_keep_unaware != 0:  # 1 − (1 − A)·(1 − a)^e
+                awareness[i, b] = 1 - (1 - awareness[i, b]) * np.float32(math.exp(eff * log_keep_unaware))
+        adstock[i, b] = adstock[i, b] * theta + eff
+        if excess > 0 and trust_penalty > 0:
+            trust[i, b] = max(trust[i, b] - trust_penalty * excess, np.float32(0))
+    annoyance[i] = annoyance[i] * annoyance_decay + annoyance_per_wasted * wasted_row
+
+
+@register_jitable
+def touch_row(i, day, ctr, annoyance_ctr_drag, h_wom, effective, touch_draw, offer_read, impulse_rate, alive,
+              forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse):
+    """Consumer i: clicks, word-of-mouth touches, impulse orders and forgetting.
+
+    The paid hazard is ctr·exp(−drag·annoyance)·effective; it and the word-of-mouth hazard add,
+    capped at 1, and the pair's touch draw decides the touch and whether it is a click. A click is
+    an impulse order with probability impulse_rate. Awareness decays among non-customers who were
+    not touched (``forget_keep`` = 1 − decay; 1 turns forgetting off).
+    """
+    B = h_wom.shape[1]
+    paid_scale = ctr * np.float32(math.exp(-annoyance_ctr_drag * annoyance[i]))
+    for b in range(B):
+        h_paid = paid_scale * effective[i, b]
+        h = min(h_wom[i, b] + h_paid, np.float32(1))
+        u = touch_draw[i, b]
+        t = u < h
+        c = t and u < h_paid
+        impulse[i, b] = c and alive[b] and u < impulse_rate[b] * h_paid
+        if t:
+            awareness[i, b] = 1
+            if not c:
+                t_wom[i, b] = day
+        t = t or offer_read[i, b]  # a partner's offer read in a pool touches the partner brand
+        touched[i, b] = t
+        clicked[i, b] = c
+        if forget_keep != 1 and not t and orders[i, b] == 0:
+            awareness[i, b] *= forget_keep
