@@ -35,9 +35,9 @@ class Auctions(Component):
                 seg = st.on_platform[:, p] & st.needs[:, c]
                 self.seg_size[p, c] = seg.sum()
                 self.inventory[p, c] = (seg / n_needs).sum() * pc.ad_slots_per_user
-        # (N, B): the consumer is in the brand's targeting segment (uses its platform, buys its category)
-        self.in_segment = st.on_platform[:, table.platform] & st.needs[:, table.category]
-        self.in_segment_f32 = self.in_segment.astype(np.float32)
+        # (N, B): the consumer is in the brand's targeting segment (uses its platform, buys its category);
+        # row-major, as the exposure kernel reads it row by row (the column gathers give column-major)
+        self.in_segment = np.ascontiguousarray(st.on_platform[:, table.platform] & st.needs[:, table.category])
 
     def sell(self, today: Today, plans: Plans) -> AdsSold:
         """One auction per (platform, category) segment among the brands in the market there."""

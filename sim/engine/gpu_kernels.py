@@ -19,9 +19,10 @@ def exposure_kernel(day, lam, in_segment, tolerance, window, fatigue_on, wearout
     if i < in_segment.shape[0]:
         prio = cuda.local.array(MAX_BRANDS, np.float32)
         state = cuda.local.array(MAX_BRANDS, np.int8)
+        order = cuda.local.array(MAX_BRANDS, np.int32)
         expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                    log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
-                   adstock, awareness, trust, annoyance, n_imp, effective, wasted, touch_draw, prio, state)
+                   adstock, awareness, trust, annoyance, n_imp, effective, wasted, touch_draw, prio, state, order)
 
 
 @cuda.jit

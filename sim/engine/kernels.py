@@ -94,11 +94,12 @@ def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
         # scratch rows allocated once per chunk of consumers, not once per consumer
         prio = np.empty(B, np.float32)
         state = np.empty(B, np.int8)
+        order = np.empty(B, np.int32)
         for i in range(chunk * _CHUNK, min(N, (chunk + 1) * _CHUNK)):
             expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty,
                        theta, log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended,
                        last_reached, t_paid, adstock, awareness, trust, annoyance, n_imp, effective, wasted,
-                       touch_draw, prio, state)
+                       touch_draw, prio, state, order)
 
 
 @nb.njit(parallel=True, cache=True)
