@@ -52,3 +52,14 @@ def brand_streams(ss: np.random.SeedSequence, purpose: str, n_brands: int) -> li
     """
     purpose_ss = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose),))
     return [np.random.Generator(np.random.PCG64(child)) for child in purpose_ss.spawn(n_brands)]
+
+
+def stream_key(ss: np.random.SeedSequence, purpose: str) -> np.ndarray:
+    """A counter-based purpose's Philox key: two uint32 words (held in uint64) from the run's SeedSequence.
+
+    The kernels draw the uniforms of pair (i, b) on day t as Philox4x32-10 of the counter (i, b, t, 0)
+    under this key (docs/MODEL.md §4). The extra spawn-key word keeps the key apart from the purpose's
+    PCG64 child, which ``make_streams`` still creates.
+    """
+    child = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose), 0x9C))
+    return child.generate_state(2, np.uint32).astype(np.uint64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rng import stream_key
 from . import kernels
 from .component import Component
 from .records import AdsSold, Exposed, Today
@@ -23,7 +24,7 @@ class Exposure(Component):
     def __init__(self, model):
         super().__init__(model)
         # one counter block per pair and day: delivery, the cap's priority and the touch draw
-        self.key = kernels.stream_key(model.seed_sequence, "attention")
+        self.key = stream_key(model.seed_sequence, "attention")
         self.day_buffers = kernels.DayBuffers()
         self.backend = kernels.for_backend(model.final_cfg.run.backend, model.n_brands)  # where the row kernels run
 

@@ -2,8 +2,9 @@
 
 One GPU thread per consumer runs the same row functions as the CPU kernels
 (:mod:`sim.engine.rows`, compiled by numba-cuda), with the same counter-based draws, so the
-backends agree draw for draw; they differ only where float32 ``exp`` differs in its last bit, and
-that is what the statistical check in ``tests/test_gpu.py`` allows for (docs/PERFORMANCE.md).
+backends agree draw for draw; on a device they differ only where float32 ``exp`` differs in its
+last bit, which ``benchmarks/gpu_check.py`` checks statistically. In numba-cuda's simulator the two
+are bit-identical (``tests/test_gpu.py``; docs/PERFORMANCE.md).
 
 This first backend keeps the consumer state on the host: each day it uploads the columns a
 kernel reads and downloads those it writes (about 0.9 GB a day at 1,000,000 × 20), and the other

@@ -19,7 +19,6 @@ import sys
 import numba as nb
 import numpy as np
 
-from ..rng import PURPOSES
 from .rows import DAY_OFFSET, expose_row, philox4x32, to_unit, touch_row
 
 _CHUNK = 1024  # consumers per parallel task
@@ -51,12 +50,6 @@ class DayBuffers:
         if len(self._arrays) != n or self._arrays[0].shape != shape or self._arrays[0].dtype != dtype:
             self._arrays = [np.empty(shape, dtype) for _ in range(n)]
         return self._arrays
-
-
-def stream_key(ss: np.random.SeedSequence, purpose: str) -> np.ndarray:
-    """The Philox key (two uint32 words) of a purpose, from the run's SeedSequence."""
-    child = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose), 0x9C))
-    return child.generate_state(2, np.uint32).astype(np.uint64)
 
 
 def philox_block(c0: int, c1: int, c2: int, c3: int, k0: int, k1: int) -> tuple[int, ...]:

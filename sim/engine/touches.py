@@ -52,9 +52,8 @@ class Touches(Component):
         forget_keep = f32(1 - cfg.choice.awareness_decay)
         # one fused pass over each consumer's row (sim.engine.kernels), with Exposure's touch draw
         self.backend.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), h_wom, seen.effective, seen.touch_draw,
-                           offer_read, table.impulse_rate[table.category].astype(f32), alive, forget_keep,
-                           st.annoyance, st.orders, st.awareness, st.t_wom,
-                           touched, clicked, impulse)
+                                offer_read, table.impulse_rate[table.category].astype(f32), alive, forget_keep,
+                                st.annoyance, st.orders, st.awareness, st.t_wom, touched, clicked, impulse)
         pairs = np.flatnonzero(clicked)  # few pairs: the click work below runs on them alone
         click_i, click_b = np.divmod(pairs, B)
         impulse = impulse.ravel()[pairs]
