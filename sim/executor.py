@@ -8,7 +8,10 @@ number of workers or on which finishes first).
 * ``workers <= 1`` and no scheduler: tasks run here, in order (no pickling, easiest to debug).
 * ``workers > 1``: a ``spawn`` process pool (safe with the threads numpy and pyarrow start).
   A worker that dies (killed, out of memory) breaks the pool; a new pool reruns the tasks that
-  had not reported. Scripts that use it need the usual ``if __name__ == "__main__":`` guard.
+  had not reported. Each worker's compiled kernels get an equal share of the cores: a pool of
+  two on two cores running two kernel threads each took twice as long (numba's OpenMP threads
+  spin while they wait), and results do not depend on the thread count. Scripts that use it
+  need the usual ``if __name__ == "__main__":`` guard.
 * ``scheduler``: a Dask scheduler address (``tcp://host:port``) or a ``distributed.Client``;
   the scheduler reruns a dead worker's tasks elsewhere (docs/CLUSTER.md).
 
@@ -127,7 +130,8 @@ class Executor:
         """One pool's life: a task leaves ``todo`` when it reports, so a broken pool leaves
         exactly the unreported ones."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
+                                             initializer=share_cores, initargs=(self.workers,))
         queue = iter(list(todo))
         pending: dict[Any, int] = {}
 
@@ -175,6 +179,13 @@ class Executor:
             nxt = next(queue, None)
             if nxt is not None:
                 ac.add(submit(nxt))
+
+
+def share_cores(workers: int) -> None:
+    """Give this process's kernel threads its share of the machine's cores (a pool worker's initializer)."""
+    import numba
+
+    numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, (os.cpu_count() or 1) // workers)))
 
 
 def default_workers(workers: int | None) -> int:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import os
 
-import pytest
-from hypothesis import settings
+# Each xdist worker's kernels get its share of the cores, set before numba is imported (sim
+# imports it); the processes that workflows start inherit it. Results do not depend on it.
+if "PYTEST_XDIST_WORKER_COUNT" in os.environ and "NUMBA_NUM_THREADS" not in os.environ:
+    os.environ["NUMBA_NUM_THREADS"] = str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
 
-import sim
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+import sim  # noqa: E402
 
 settings.register_profile("ci", max_examples=25, deadline=None)
 settings.register_profile("dev", max_examples=50, deadline=None)

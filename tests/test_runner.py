@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pandas as pd
 
 from sim.executor import Executor
@@ -44,3 +48,26 @@ def test_an_arm_equal_to_another_runs_once_and_gets_its_own_equal_outputs(tmp_pa
         pd.testing.assert_frame_equal(a.daily, b.daily)
         assert a.daily is not b.daily  # a caller that edits one arm's table leaves the other alone
     assert not results["public"][0].daily.equals(results["hybrid"][0].daily)
+
+
+POOL_THREADS = """
+import os
+import numba
+from sim.executor import Executor
+
+if __name__ == "__main__":
+    with Executor(workers=2) as ex:
+        print(numba.get_num_threads(), *ex.results(numba.get_num_threads, [(), ()]))
+"""
+
+
+def test_pool_workers_share_the_cores_between_their_kernel_threads(tmp_path):
+    """Two workers on this machine's cores run cores // 2 kernel threads each, not one per core each
+    (oversubscribed OpenMP threads spin: a two-worker validation run took twice as long)."""
+    script = tmp_path / "pool_threads.py"
+    script.write_text(POOL_THREADS)
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_NUM_THREADS"}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, env=env,
+                         cwd=tmp_path).stdout.split()
+    cores = os.cpu_count() or 1
+    assert [int(x) for x in out] == [cores, max(1, cores // 2), max(1, cores // 2)]
