@@ -36,19 +36,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 
 
-def participation(score: list[float], qw: list[float], bid: list[float], budget: list[float], inventory: float,
+@nb.njit(cache=True)
+def participation(score: np.ndarray, qw: np.ndarray, bid: np.ndarray, budget: np.ndarray, inventory: float,
                   reserve: float, max_qty: float, tol: float = 1e-10, max_sweeps: int = 500
-                  ) -> tuple[list[float], list[float]]:
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Throttling shares π and expected prices per win for bidders sorted by score (highest first).
 
-    Plain Python floats: a segment has a few dozen bidders, and this runs per round.
+    Compiled: a segment has a few dozen bidders, but this runs every round of every segment, and
+    in Python its sweeps were a quarter of a day at 10,000 consumers. Scalar float64 arithmetic in
+    the same order as the equations above, as it was in Python.
     """
-    n = len(score)
-    pi = [1.0] * n
-    price = [0.0] * n
+    n = score.size
+    pi = np.ones(n)
+    price = np.zeros(n)
     for _ in range(max_sweeps):
         above_none = 0.0  # Σ score·π·Π(1 − π) over lower ranks, built from the bottom
         none_below = 1.0  # Π_{j>k}(1 − π_j)
@@ -98,9 +102,9 @@ def rank_bids(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, invent
     score = bids[idx] * qw
     order = np.lexsort(((idx - tie_offset) % n, -score))  # by score, ties in turn: deterministic
     idx, qw, score = idx[order], qw[order], score[order]
-    pi, price = participation(score.tolist(), qw.tolist(), bids[idx].tolist(), budgets[idx].tolist(),
+    pi, price = participation(score, qw, bids[idx].astype(float), budgets[idx].astype(float),
                               float(inventory), float(reserve), float(max_qty))
-    return RankedBids(idx, pi, price)
+    return RankedBids(idx, [float(x) for x in pi], [float(x) for x in price])
 
 
 def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inventory: float,
