@@ -51,7 +51,6 @@ def test_an_arm_equal_to_another_runs_once_and_gets_its_own_equal_outputs(tmp_pa
 
 
 POOL_THREADS = """
-import os
 import numba
 from sim.executor import Executor
 
