@@ -85,6 +85,33 @@ def test_killed_write_leaves_the_previous_report_intact(tiny, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["report"]
 
 
+def test_ctrl_c_inside_a_compiled_kernel_still_exits_130():
+    """numba turns a KeyboardInterrupt raised in its boxing callback into a SystemError caused by it
+    (seen in CI: `sim run` exited 1 with a traceback); that is the user's Ctrl-C all the same."""
+    import typer
+
+    from sim.cli.common import exit_if_interrupted
+
+    def kernel_call() -> None:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise SystemError("CPUDispatcher(<function participation>) returned a result "
+                              "with an exception set") from exc
+
+    with pytest.raises(typer.Exit) as stopped:
+        try:
+            kernel_call()
+        except SystemError as exc:
+            exit_if_interrupted(exc, "interrupted: no report written")
+    assert stopped.value.exit_code == 130
+    with pytest.raises(SystemError, match="a bug"):  # any other SystemError is not an interrupt
+        try:
+            raise SystemError("a bug")
+        except SystemError as exc:
+            exit_if_interrupted(exc)
+
+
 def test_ctrl_c_during_the_runs_writes_nothing(tmp_path):
     f = tmp_path / "slow.yaml"
     f.write_text(TINY.replace("days: 15", "days: 400").replace("replications: 2", "replications: 6"),

@@ -18,7 +18,7 @@ from ..executor import default_workers
 from ..files.errors import UserError
 from ..graph import GraphFileError
 from ..schemas import KINDS
-from .common import PROGRESS_COLUMNS, app, check_lang, console, err_console, fail
+from .common import PROGRESS_COLUMNS, app, check_lang, console, err_console, exit_if_interrupted, fail
 
 
 @app.command()
@@ -64,9 +64,8 @@ def run(file: str = typer.Argument(..., help="Scenario file, or the name of a bu
                 sensitivity_run=lambda r: bars.advance(more[0]), sensitivity_round=more_runs))
         path = write_report(sc, study.results, out or default_folder(sc), lang or sc.lang, study.seconds,
                             truths=study.truths, sensitivity=study.sensitivity)
-    except KeyboardInterrupt:
-        err_console.print("interrupted: no report written")
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc, "interrupted: no report written")
     console.print(f"Report: {(path / 'index.html').resolve()}")
 
 
@@ -157,9 +156,8 @@ def validate(quick: bool = typer.Option(False, "--quick", help="Reduced size (fe
         results = run_facts(quick=quick, workers=default_workers(workers), only=facts, progress=show,
                             overrides=overrides or None)
         write_validation_report(results, out, time.perf_counter() - t0, overrides or None)
-    except KeyboardInterrupt:
-        err_console.print("interrupted: no report written")
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc, "interrupted: no report written")
     n_pass = sum(r.passed for r in results)
     console.print(f"{n_pass} of {len(results)} facts pass. Report: {(out / 'index.html').resolve()}")
     if n_pass < len(results):
@@ -177,8 +175,8 @@ def bench(json_: bool = typer.Option(False, "--json", help="End with one line of
 
     try:
         result = run_bench(quick=quick, echo=lambda line: console.print(line, highlight=False))
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc)
     if json_:
         print(json.dumps(result, separators=(",", ":")))
 
@@ -220,9 +218,8 @@ def sweep(file: str = typer.Argument(..., help="Experiment file, or the name of 
     except UserError as exc:
         fail(exc)
         return
-    except KeyboardInterrupt:
-        err_console.print("interrupted: finished runs are kept; run the same command again to resume")
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc, "interrupted: finished runs are kept; run the same command again to resume")
     console.print(f"{result.out}: {result.done} runs done, {result.skipped} already there, {result.failed} failed, "
                   f"{result.remaining} left (of {result.total}) in {result.seconds:.1f} s")
     if result.failed:
@@ -268,9 +265,8 @@ def explain(file: str | None = typer.Argument(None, help="Explainer file (defaul
             task = progress.add_task(f"{src.stem}: runs", total=len(settings))
             path = write_page(src, out, lang, quick=quick, workers=default_workers(workers),
                               progress=lambda r: progress.advance(task))
-    except KeyboardInterrupt:
-        err_console.print("interrupted: no page written")
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc, "interrupted: no page written")
     console.print(f"Page: {path.resolve()}")
 
 
@@ -294,8 +290,8 @@ def viz(file: str | None = typer.Argument(None, help="Scenario file whose base m
     console.print(f"Open http://{host}:{port}/  (Ctrl-C stops the app)")
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc)
 
 
 @app.command()

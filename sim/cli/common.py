@@ -29,6 +29,23 @@ def fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
+def exit_if_interrupted(exc: BaseException, message: str | None = None) -> None:
+    """Exit with status 130 (and ``message``) where ``exc`` is Ctrl-C; re-raise anything else.
+
+    Ctrl-C raises KeyboardInterrupt in whatever Python code runs next, and that can be a callback of a
+    compiled (numba) kernel: boxing the arrays it returns unpickles their dtype in Python. numba then
+    reports a SystemError whose cause is the KeyboardInterrupt, which is still the user's Ctrl-C.
+    """
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, KeyboardInterrupt):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        raise exc
+    if message:
+        err_console.print(message)
+    raise typer.Exit(130) from None
+
+
 def check_lang(lang: str | None) -> None:
     """A report or page language: en or zh (None: the file's)."""
     if lang is not None and lang not in ("en", "zh"):

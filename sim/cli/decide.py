@@ -13,7 +13,7 @@ from ..builtin import EXPERIMENT_DIR, resolve_file
 from ..config import ConfigError
 from ..files.errors import UserError
 from ..graph import GraphFileError
-from .common import PROGRESS_COLUMNS, app, check_lang, console, err_console, fail
+from .common import PROGRESS_COLUMNS, app, check_lang, console, err_console, exit_if_interrupted, fail
 
 
 def _study_progress(label: str):
@@ -47,9 +47,8 @@ def _decision_command(kind: str, file: str, out: Path | None, workers: int, sche
     except (UserError, ConfigError, GraphFileError) as exc:
         fail(exc)
         return
-    except KeyboardInterrupt:
-        err_console.print("interrupted: finished runs are kept; run the same command again to resume")
-        raise typer.Exit(130) from None
+    except (KeyboardInterrupt, SystemError) as exc:
+        exit_if_interrupted(exc, "interrupted: finished runs are kept; run the same command again to resume")
     return result
 
 
