@@ -29,19 +29,3 @@ def count_rows(mask: np.ndarray) -> np.ndarray:
 def count_cols(mask: np.ndarray) -> np.ndarray:
     """Number of True entries per column of a 2-D bool array, int64 (exact below 2**24 rows)."""
     return (np.ones(mask.shape[0], np.float32) @ mask.astype(np.float32)).astype(np.int64)
-
-
-def sum_rows_int(x: np.ndarray) -> np.ndarray:
-    """Row sums of a float32 array holding small whole numbers (exact while sums stay below 2**24)."""
-    return x @ np.ones(x.shape[1], x.dtype)
-
-
-def sum_cols_counts(x: np.ndarray, max_entry: float) -> np.ndarray:
-    """Column sums, as float64, of a float32 array of whole numbers in [0, max_entry].
-
-    A float32 matrix-vector product is exact while every partial sum stays below 2**24,
-    which ``rows · max_entry`` bounds; past that it falls back to float64 (twice the work).
-    """
-    if x.shape[0] * max_entry < 2**24:
-        return (np.ones(x.shape[0], np.float32) @ x).astype(np.float64)
-    return np.ones(x.shape[0]) @ x

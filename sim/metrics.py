@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .arrays import count_cols, count_rows, sum_cols_counts, sum_rows_int
+from .arrays import count_cols, count_rows
 from .choice import CHANNELS, PAID, PRIVATE
 from .ledger import BRAND_COST_LINES
 
 if TYPE_CHECKING:
     from .engine.model import TrafficModel
-    from .engine.records import AdsBilled, ConsumerDay, Money, Today
+    from .engine.records import AdsBilled, ConsumerDay, Delivered, Money, Today
 
 COUNT_BRAND = (
     ["impressions", "impressions_invalid", "impressions_valid", "impressions_wasted", "clicks",
@@ -68,7 +68,7 @@ class DailyRecorder:
         v = self.brand_rows[-1][:, self._bidx[metric]]
         return float(np.nansum(v) * (self.model.scale if metric in COUNT_BRAND or metric in MONEY_BRAND else 1))
 
-    def record_market(self, t: int, n_imp: np.ndarray, wasted: np.ndarray) -> None:
+    def record_market(self, t: int, delivered: Delivered) -> None:
         """Market-level fatigue curve (F3): valid and wasted impressions by each consumer's reach breadth x.
 
         x_i = distinct brands whose valid ads reached consumer i within ``fatigue.window_days``
@@ -79,9 +79,8 @@ class DailyRecorder:
         breadth = count_rows((t - st.last_reached) < m.cfg.fatigue.window_days)
         x = breadth / max(m.cfg.fatigue.tolerance_mean, 1e-9)
         b = np.clip(np.searchsorted(X_BINS, x, side="right") - 1, 0, len(X_BINS) - 1)
-        # whole numbers of impressions: float32 row sums are exact
-        valid = np.bincount(b, sum_rows_int(n_imp).astype(np.float64), len(X_BINS))
-        waste = np.bincount(b, sum_rows_int(wasted).astype(np.float64), len(X_BINS))
+        valid = np.bincount(b, delivered.valid_per_consumer.astype(np.float64), len(X_BINS))
+        waste = np.bincount(b, delivered.wasted_per_consumer.astype(np.float64), len(X_BINS))
         self.market_rows.append(np.r_[t, x.mean(), valid, waste])
 
     def market_frame(self) -> pd.DataFrame:
@@ -113,7 +112,7 @@ class DailyRecorder:
             col[k] = np.asarray(v, dtype=float)
         col["impressions_invalid"] = ads.invalid
         col["impressions_valid"] = ads.delivered
-        col["impressions_wasted"] = sum_cols_counts(day.wasted, ads.most_per_pair)
+        col["impressions_wasted"] = day.delivered.wasted
         col["new_customers"] = np.bincount(o_b[new], minlength=B).astype(float)
         col["orders"] = np.bincount(o_b, minlength=B).astype(float)
         col["revenue"] = flows["revenue"]

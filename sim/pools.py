@@ -49,11 +49,6 @@ def stochastic_round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.floor(x + u)
 
 
-def stochastic_round_max(x: np.ndarray) -> float:
-    """The largest count :func:`stochastic_round` can return for these values: ⌊max x⌋ + 1."""
-    return float(np.floor(np.max(x, initial=0))) + 1
-
-
 def read_probability(attention: np.ndarray, received_total: np.ndarray, activity: np.ndarray,
                      loyal: np.ndarray, tier3_bonus: float) -> np.ndarray:
     """ρ = min(1, A_i / m_i) · activity · (1 + bonus·loyal), capped at 1 (arrays over members)."""

@@ -32,15 +32,13 @@ def advocacy(customer: np.ndarray, loyal: np.ndarray, advocate_weight: float) ->
     return x
 
 
-def hazard(graph: SocialGraph | NeighbourShare, source: np.ndarray, rate: float, referral_boost: float,
-           reward: np.ndarray) -> np.ndarray:
-    """Daily word-of-mouth touch hazard per (consumer, brand), float32 (N, B) (a new array).
+def brand_rate(rate: float, referral_boost: float, reward: np.ndarray) -> np.ndarray:
+    """rate · (1 + referral_boost · reward_b) per brand, float32 (B,).
 
-    ``graph`` gives the neighbour share: a SocialGraph, or a NeighbourShare that follows the day's changes.
+    The hazard is this times the neighbour share s_ib; the touch kernel multiplies the two in each
+    consumer's row (:func:`sim.engine.rows.touch_row`), so no (N, B) array of hazards is made.
     """
-    share = graph.neighbour_share(source)
-    per_brand = (rate * (1.0 + referral_boost * reward)).astype(np.float32)
-    return share * per_brand[None, :]
+    return (rate * (1.0 + referral_boost * reward)).astype(np.float32)
 
 
 class NeighbourShare:
@@ -64,9 +62,9 @@ class NeighbourShare:
         full = self._source is None or g.complete or self._calls % self.refresh == 0
         self._calls += 1
         if not full:
-            delta = source - self._source
-            changed = np.flatnonzero(delta != 0)  # on the bool mask: 15× faster than on floats
-            full = changed.size > self.dense_share * delta.size
+            # the entries that changed, then their differences alone: no (N, B) array of differences
+            changed = np.flatnonzero(source != self._source)  # on the bool mask: 15× faster than on floats
+            full = changed.size > self.dense_share * source.size
         if full:
             self._share = g.neighbour_share(source)
         elif changed.size:
@@ -76,7 +74,8 @@ class NeighbourShare:
             # the neighbours of each changed consumer, flattened: indices[start_k : start_k + deg_k]
             offset = np.repeat(start - np.cumsum(deg) + deg, deg) + np.arange(deg.sum())
             nbr = g.indices[offset]
-            add = np.repeat(delta.ravel()[changed], deg) * g.inv_degree[nbr]
+            delta = source.ravel()[changed] - self._source.ravel()[changed]
+            add = np.repeat(delta, deg) * g.inv_degree[nbr]
             np.add.at(self._share.reshape(-1), nbr * B + np.repeat(col, deg), add)
         self._source = source
         return self._share

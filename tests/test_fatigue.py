@@ -20,11 +20,12 @@ def _expose(last_attended, tolerance, day, window=7, lam=1.0, enabled=True, wear
               adstock=np.zeros((N, B), f) if adstock is None else adstock,
               awareness=np.zeros((N, B), f), trust=np.full((N, B), 0.5, f) if trust is None else trust,
               annoyance=np.zeros(N, f))
-    out = {k: np.empty((N, B), f) for k in ("n_imp", "effective", "wasted", "touch_draw")}
-    kernels.exposure_rows(day, np.full(B, lam, f), np.ones((N, B), bool), np.asarray(tolerance, np.int32), window,
-                          enabled, f(wearout), f(penalty), f(0.5), f(np.log1p(-0.1)), f(0.9), f(0.01), KEY,
-                          *st.values(), *out.values())
-    return {**st, **out}
+    out = {k: np.empty((N, B), f) for k in ("effective", "touch_draw")}
+    out |= {k: np.empty(N, f) for k in ("valid_rows", "wasted_rows")}
+    by_brand = kernels.exposure_rows(day, np.full(B, lam, f), np.ones((N, B), bool), np.asarray(tolerance, np.int32),
+                                     window, enabled, f(wearout), f(penalty), f(0.5), f(np.log1p(-0.1)), f(0.9),
+                                     f(0.01), KEY, *st.values(), *out.values())
+    return {**st, **out, "valid_by_brand": by_brand[0], "wasted_by_brand": by_brand[1]}
 
 
 def _priority(day, N, B):
@@ -37,11 +38,14 @@ def test_the_cap_attends_the_brands_with_the_smallest_priority_draws():
     N, B = 50, 8
     r = _expose(np.full((N, B), NEVER), np.full(N, 3), day=10)
     attended = r["effective"] > 0
-    assert (r["n_imp"] == 1).all()  # λ = 1: exactly one impression per pair
+    # λ = 1: exactly one impression per pair
+    assert (r["valid_rows"] == B).all() and (r["valid_by_brand"] == N).all()
     assert (attended.sum(axis=1) == 3).all()
     rank = np.argsort(np.argsort(_priority(10, N, B), axis=1), axis=1)
     assert np.array_equal(attended, rank < 3)
-    assert np.array_equal(r["wasted"], (~attended).astype(np.float32))
+    # the impressions of the brands not attended are wasted, summed per consumer and per brand
+    assert (r["wasted_rows"] == B - 3).all()
+    assert np.array_equal(r["wasted_by_brand"], (~attended).sum(axis=0))
     assert np.array_equal(r["last_attended"] == 10, attended)
     assert (r["last_reached"] == 10).all()
 
@@ -65,13 +69,14 @@ def test_a_lowered_cap_binds_at_once():
 
 def test_no_cap_when_fatigue_is_off():
     r = _expose(np.full((5, 8), NEVER), np.zeros(5), day=10, enabled=False)
-    assert (r["effective"] == 1).all() and (r["wasted"] == 0).all()
+    assert (r["effective"] == 1).all() and (r["wasted_rows"] == 0).all() and (r["wasted_by_brand"] == 0).all()
 
 
 def test_wear_out_adstock_and_hill():
     # λ = 5: five impressions a pair; past 3 a day they are wasted and each costs trust
     r = _expose(np.full((1, 2), NEVER), [5], day=1, lam=5.0, wearout=3.0, penalty=0.01)
-    assert r["effective"].tolist() == [[3.0, 3.0]] and r["wasted"].tolist() == [[2.0, 2.0]]
+    assert r["effective"].tolist() == [[3.0, 3.0]]
+    assert r["wasted_rows"].tolist() == [4.0] and r["wasted_by_brand"].tolist() == [2.0, 2.0]
     assert r["trust"][0, 0] == pytest.approx(0.5 - 0.02)
     assert r["adstock"][0, 0] == pytest.approx(3.0)
     assert r["awareness"][0, 0] == pytest.approx(1 - 0.9**3)
@@ -85,9 +90,12 @@ def test_wear_out_adstock_and_hill():
 def test_delivery_rounds_lambda_stochastically():
     """⌊λ + u⌋ has mean λ: 0.3 impressions a pair over 20,000 pairs, within 4 standard errors."""
     r = _expose(np.full((2000, 10), NEVER), np.full(2000, 99), day=3, lam=0.3)
-    se = np.sqrt(0.3 * 0.7 / r["n_imp"].size)
-    assert abs(r["n_imp"].mean() - 0.3) < 4 * se
-    assert set(np.unique(r["n_imp"])) == {0.0, 1.0}
+    reached = r["last_reached"] == 3
+    se = np.sqrt(0.3 * 0.7 / reached.size)
+    assert abs(reached.mean() - 0.3) < 4 * se
+    # no pair got more than one: the impressions are the pairs reached, per consumer and per brand
+    assert np.array_equal(r["valid_rows"], reached.sum(axis=1))
+    assert np.array_equal(r["valid_by_brand"], reached.sum(axis=0))
 
 
 def _run(tolerance: float, enabled: bool = True, seed: int = 3):

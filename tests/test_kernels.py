@@ -37,7 +37,8 @@ def test_a_pair_draws_the_same_uniform_whatever_the_population():
 def test_touch_kernel_touches_clicks_and_forgets():
     N, B = 4, 2
     f = np.float32
-    h_wom = np.array([[1, 0], [0, 0], [0, 0], [0, 0]], f)  # consumer 0 hears of brand 0 for sure
+    wom_share = np.array([[0.5, 0], [0, 0], [0, 0], [0, 0]], f)  # half of consumer 0's neighbours buy brand 0
+    wom_rate = np.array([2, 2], f)  # so consumer 0 hears of brand 0 for sure
     effective = np.zeros((N, B), f)
     effective[3] = 1  # consumer 3 saw one effective ad of each brand: paid hazard ctr = 0.1
     offer_read = np.zeros((N, B), bool)
@@ -49,7 +50,7 @@ def test_touch_kernel_touches_clicks_and_forgets():
     touched, clicked, impulse = (np.empty((N, B), bool) for _ in range(3))
     touch_draw = np.full((N, B), 0.5, f)
     touch_draw[3] = [0.04, 0.07]  # both below 0.1: clicks; 0.04 < impulse rate 0.5 × 0.1, 0.07 is not
-    kernels.touch_rows(4, f(0.1), f(0.5), h_wom, effective, touch_draw, offer_read, np.full(B, 0.5, f),
+    kernels.touch_rows(4, f(0.1), f(0.5), wom_share, wom_rate, effective, touch_draw, offer_read, np.full(B, 0.5, f),
                        np.ones(B, bool), f(0.9), np.zeros(N, f), orders, awareness, t_wom, touched, clicked, impulse)
     assert touched.tolist() == [[True, False], [False, False], [False, True], [True, True]]
     assert clicked.tolist() == [[False, False]] * 3 + [[True, True]]  # no paid hazard without effective ads

@@ -15,10 +15,11 @@ def test_hazard_is_linear_in_the_neighbour_share():
     indptr, indices = csr_from_edges(3, np.array([0, 1]), np.array([1, 2]))
     g = SocialGraph(3, indptr, indices)
     src = np.array([[1.0], [0.0], [0.0]], np.float32)  # node 0 is a customer
-    h = wom.hazard(g, src, rate=0.2, referral_boost=0.0, reward=np.zeros(1))
+    share = g.neighbour_share(src)
+    h = share * wom.brand_rate(rate=0.2, referral_boost=0.0, reward=np.zeros(1))  # as the touch kernel multiplies
     assert h[:, 0].tolist() == pytest.approx([0.0, 0.1, 0.0])
     # a referral reward raises the rate proportionally
-    h2 = wom.hazard(g, src, rate=0.2, referral_boost=0.05, reward=np.array([10.0]))
+    h2 = share * wom.brand_rate(rate=0.2, referral_boost=0.05, reward=np.array([10.0]))
     assert h2[1, 0] == pytest.approx(0.15)
 
 
@@ -26,7 +27,7 @@ def test_complete_graph_is_bass_mean_field():
     g = build_graph("complete", 1000, np.random.default_rng(0))
     src = np.zeros((1000, 1), np.float32)
     src[:250] = 1
-    h = wom.hazard(g, src, rate=0.4, referral_boost=0.0, reward=np.zeros(1))
+    h = g.neighbour_share(src) * wom.brand_rate(rate=0.4, referral_boost=0.0, reward=np.zeros(1))
     assert np.allclose(h, 0.4 * 0.25)
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import arrays as ar
-from .. import pools
 from .component import Component
 from .records import AdsBilled, AdsSold, Plans, Today
 
@@ -58,12 +56,10 @@ class Auctions(Component):
         per_consumer = np.where(seg > 0, valid / np.maximum(seg, 1), 0.0).astype(np.float32)
         return AdsSold(bought=bought, spend_plan=spend_plan, valid_expected=valid, per_consumer=per_consumer)
 
-    def bill(self, ads: AdsSold, impressions: np.ndarray) -> AdsBilled:
-        """Spend in proportion to the valid impressions delivered (``impressions``: (N, B) counts)."""
+    def bill(self, ads: AdsSold, delivered: np.ndarray) -> AdsBilled:
+        """Spend in proportion to the valid impressions delivered (``delivered``: per brand)."""
         invalid_share = self.model.brand_table.invalid_share
-        most = pools.stochastic_round_max(ads.per_consumer)  # impressions per pair today are at most this
-        delivered = ar.sum_cols_counts(impressions, most)
         factor = np.where(ads.valid_expected > 0, delivered / np.maximum(ads.valid_expected, 1e-300), 0.0)
         billed = delivered / (1 - invalid_share)
         return AdsBilled(delivered=delivered, impressions=billed, invalid=billed - delivered,
-                         ad_spend=ads.spend_plan * factor, most_per_pair=most)
+                         ad_spend=ads.spend_plan * factor)

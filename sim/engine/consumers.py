@@ -42,7 +42,7 @@ class ArrayConsumers:
         touched = m.touches.step(today, seen, offers)  # 5b. clicks, word of mouth, impulse, forgetting
         orders = m.purchases.step(today, touched, msgs)  # 6. occasions, choice, settlement, attribution
         joins = m.pools.join(today, orders)  # 7. buyers join pools
-        return ConsumerDay(impressions=seen.impressions, wasted=seen.wasted, clicks=touched.clicks, messages=msgs,
+        return ConsumerDay(delivered=seen.delivered, clicks=touched.clicks, messages=msgs,
                            offers=offers, orders=orders, joins=joins)
 
     def dissolve_pool(self, b: int) -> None:

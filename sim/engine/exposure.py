@@ -8,7 +8,7 @@ import numpy as np
 from ..rng import stream_key
 from . import kernels
 from .component import Component
-from .records import AdsSold, Exposed, Today
+from .records import AdsSold, Delivered, Exposed, Today
 
 f32 = np.float32
 
@@ -32,13 +32,15 @@ class Exposure(Component):
         cfg, st = self.cfg, self.state
         N, B = st.awareness.shape
         a, fc = cfg.ads, cfg.fatigue
-        n_imp, eff, wasted, touch_draw = self.day_buffers.get((N, B), f32, 4)
+        eff, touch_draw = self.day_buffers.get((N, B), f32, 2)
+        valid_rows, wasted_rows = np.empty(N, f32), np.empty(N, f32)
         # one fused pass over each consumer's row (sim.engine.kernels), counter-based draws
-        self.backend.exposure_rows(
+        by_brand = self.backend.exposure_rows(
             today.day, ads.per_consumer.astype(f32), self.model.auctions.in_segment, st.tolerance,
             fc.window_days, fc.enabled, f32(a.wearout_frequency), f32(a.wearout_trust_penalty), f32(a.adstock_decay),
             f32(np.log1p(-a.awareness_per_exposure)), f32(fc.annoyance_decay), f32(a.annoyance_per_wasted),
             self.key,
             st.last_attended, st.last_reached, st.t_paid, st.adstock, st.awareness, st.trust, st.annoyance,
-            n_imp, eff, wasted, touch_draw)
-        return Exposed(impressions=n_imp, effective=eff, wasted=wasted, touch_draw=touch_draw)
+            eff, touch_draw, valid_rows, wasted_rows)
+        return Exposed(effective=eff, touch_draw=touch_draw, delivered=Delivered(
+            valid=by_brand[0], wasted=by_brand[1], valid_per_consumer=valid_rows, wasted_per_consumer=wasted_rows))

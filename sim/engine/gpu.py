@@ -7,7 +7,7 @@ last bit, which ``benchmarks/gpu_check.py`` checks statistically. In numba-cuda'
 are bit-identical (``tests/test_gpu.py``; docs/PERFORMANCE.md).
 
 This first backend keeps the consumer state on the host: each day it uploads the columns a
-kernel reads and downloads those it writes (about 0.9 GB a day at 1,000,000 × 20), and the other
+kernel reads and downloads those it writes (about 0.75 GB a day at 1,000,000 × 20), and the other
 components stay numpy. Tests run it in numba-cuda's simulator (``NUMBA_ENABLE_CUDASIM=1``); on a
 machine without a GPU, :func:`unavailable_reason` says why and ``sim`` refuses the backend.
 The functions here have the signatures of :mod:`sim.engine.kernels`' CPU kernels.
@@ -56,26 +56,29 @@ def _blocks(n_rows: int) -> int:
 def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                   log_keep_unaware, annoyance_decay, annoyance_per_wasted, key,
                   last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance,
-                  n_imp, effective, wasted, touch_draw):
+                  effective, touch_draw, valid_rows, wasted_rows):
     """:func:`sim.engine.kernels.exposure_rows` on the GPU: upload, one thread per consumer, download."""
     lam_d, in_segment_d, tolerance_d, key_d = _on_device((lam, in_segment, tolerance, key))
-    written = (last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance, n_imp, effective, wasted,
-               touch_draw)
+    by_brand = np.zeros((2, in_segment.shape[1]))
+    written = (last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance, effective, touch_draw,
+               valid_rows, wasted_rows, by_brand)
     written_d = _on_device(written)
     _kernels().exposure_kernel[_blocks(in_segment.shape[0]), THREADS_PER_BLOCK](
         int(day), lam_d, in_segment_d, tolerance_d, int(window), bool(fatigue_on), wearout_frequency, trust_penalty,
         theta, log_keep_unaware, annoyance_decay, annoyance_per_wasted, key_d, *written_d)
     for host, dev in zip(written, written_d, strict=True):
         dev.copy_to_host(host)
+    return by_brand
 
 
-def touch_rows(day, ctr, annoyance_ctr_drag, h_wom, effective, touch_draw, offer_read, impulse_rate, alive,
-               forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse):
+def touch_rows(day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, touch_draw, offer_read, impulse_rate,
+               alive, forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse):
     """:func:`sim.engine.kernels.touch_rows` on the GPU: upload, one thread per consumer, download."""
-    read_d = _on_device((h_wom, effective, touch_draw, offer_read, impulse_rate, alive, annoyance, orders))
+    read_d = _on_device((wom_share, wom_rate, effective, touch_draw, offer_read, impulse_rate, alive, annoyance,
+                         orders))
     written = (awareness, t_wom, touched, clicked, impulse)
     written_d = _on_device(written)
-    _kernels().touch_kernel[_blocks(h_wom.shape[0]), THREADS_PER_BLOCK](
-        int(day), ctr, annoyance_ctr_drag, *read_d[:6], forget_keep, *read_d[6:], *written_d)
+    _kernels().touch_kernel[_blocks(wom_share.shape[0]), THREADS_PER_BLOCK](
+        int(day), ctr, annoyance_ctr_drag, *read_d[:7], forget_keep, *read_d[7:], *written_d)
     for host, dev in zip(written, written_d, strict=True):
         dev.copy_to_host(host)

@@ -77,28 +77,43 @@ def pair_uniforms(key, day, consumers, brands, word):
 def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                   log_keep_unaware, annoyance_decay, annoyance_per_wasted, key,
                   last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance,
-                  n_imp, effective, wasted, touch_draw):
+                  effective, touch_draw, valid_rows, wasted_rows):
     """Exposure for every consumer (:func:`sim.engine.rows.expose_row`), chunks of rows in parallel.
 
-    Writes the state columns in place and fills ``n_imp``, ``effective``, ``wasted`` and ``touch_draw`` (N, B).
+    Writes the state columns in place, fills ``effective`` and ``touch_draw`` (N, B) and the consumers'
+    valid and wasted impressions ``valid_rows`` and ``wasted_rows`` (N,), and returns the brands'
+    (2, B) float64: valid impressions delivered, and wasted. Each chunk of rows adds up its own
+    partial sums and the chunks are added in order, so the sums do not depend on the number of
+    threads (and with whole numbers of impressions, as float64, on no order at all).
     """
     N, B = in_segment.shape
-    for chunk in nb.prange((N + _CHUNK - 1) // _CHUNK):
+    n_chunks = (N + _CHUNK - 1) // _CHUNK
+    partial = np.zeros((n_chunks, 2, B))
+    for chunk in nb.prange(n_chunks):
         # scratch rows allocated once per chunk of consumers, not once per consumer
+        n_row = np.empty(B, np.float32)
+        waste_row = np.empty(B, np.float32)
         prio = np.empty(B, np.float32)
         state = np.empty(B, np.int8)
         order = np.empty(B, np.int32)
         for i in range(chunk * _CHUNK, min(N, (chunk + 1) * _CHUNK)):
             expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty,
                        theta, log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended,
-                       last_reached, t_paid, adstock, awareness, trust, annoyance, n_imp, effective, wasted,
-                       touch_draw, prio, state, order)
+                       last_reached, t_paid, adstock, awareness, trust, annoyance, effective, touch_draw,
+                       valid_rows, wasted_rows, n_row, waste_row, prio, state, order)
+            for b in range(B):
+                partial[chunk, 0, b] += n_row[b]
+                partial[chunk, 1, b] += waste_row[b]
+    by_brand = np.zeros((2, B))
+    for chunk in range(n_chunks):
+        by_brand += partial[chunk]
+    return by_brand
 
 
 @nb.njit(parallel=True, cache=True)
-def touch_rows(day, ctr, annoyance_ctr_drag, h_wom, effective, touch_draw, offer_read, impulse_rate, alive,
-               forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse):
+def touch_rows(day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, touch_draw, offer_read, impulse_rate,
+               alive, forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse):
     """Touches for every consumer (:func:`sim.engine.rows.touch_row`), rows in parallel."""
-    for i in nb.prange(h_wom.shape[0]):
-        touch_row(i, day, ctr, annoyance_ctr_drag, h_wom, effective, touch_draw, offer_read, impulse_rate, alive,
-                  forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse)
+    for i in nb.prange(wom_share.shape[0]):
+        touch_row(i, day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, touch_draw, offer_read,
+                  impulse_rate, alive, forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse)

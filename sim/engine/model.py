@@ -169,7 +169,7 @@ class TrafficModel(mesa.Model):
         started = time.perf_counter()
         day = self.consumer_update.step(today, ads)  # 3-7. delivery to joining, over consumers
         self.consumer_seconds += time.perf_counter() - started
-        billed = self.auctions.bill(ads, day.impressions)  # 8. spend on what was delivered
+        billed = self.auctions.bill(ads, day.delivered.valid)  # 8. spend on what was delivered
         money = self.accounts.settle(today, billed, day)  # 8. ledger, invariants, cash
         self._push_history(billed, day, money)
         self.pools.stamp_members(today)
@@ -199,7 +199,7 @@ class TrafficModel(mesa.Model):
         })
 
     def _record(self, today: Today, billed: AdsBilled, day: ConsumerDay, money: Money) -> None:
-        self.recorder.record_market(today.day, day.impressions, day.wasted)
+        self.recorder.record_market(today.day, day.delivered)
         self.recorder.record(today, billed, day, money)
         if self.final_cfg.metrics.order_log:
             o = day.orders

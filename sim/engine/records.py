@@ -53,17 +53,33 @@ class AdsBilled:
     impressions: np.ndarray  # billed impressions, invalid ones included
     invalid: np.ndarray
     ad_spend: np.ndarray
-    most_per_pair: float  # no (consumer, brand) pair received more impressions today (exact column sums)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Valid impressions delivered today, and the wasted part of them (not attended, or past the wear-out
+    frequency), summed per brand (billing, metrics) and per consumer (the fatigue curve by reach breadth)."""
+
+    valid: np.ndarray  # float64 (B,)
+    wasted: np.ndarray  # float64 (B,)
+    valid_per_consumer: np.ndarray  # f32 (N,)
+    wasted_per_consumer: np.ndarray  # f32 (N,)
+
+    @classmethod
+    def from_pairs(cls, valid: np.ndarray, wasted: np.ndarray) -> Delivered:
+        """The sums of (N, B) arrays of impressions per pair (the per-agent reference keeps those)."""
+        return cls(valid=valid.sum(axis=0, dtype=np.float64), wasted=wasted.sum(axis=0, dtype=np.float64),
+                   valid_per_consumer=valid.sum(axis=1, dtype=np.float32),
+                   wasted_per_consumer=wasted.sum(axis=1, dtype=np.float32))
 
 
 @dataclass(frozen=True)
 class Exposed:
     """The exposure phase's results, for touches (Exposure's buffers: valid until its next step)."""
 
-    impressions: np.ndarray  # f32 (N, B): valid impressions delivered to each pair
     effective: np.ndarray  # f32 (N, B): attended and within the wear-out frequency
-    wasted: np.ndarray  # f32 (N, B): not attended or past the wear-out frequency
     touch_draw: np.ndarray  # f32 (N, B): the uniform that decides touches (word 2 of the pair's counter block)
+    delivered: Delivered
 
 
 @dataclass(frozen=True)
@@ -160,8 +176,7 @@ class Joins:
 class ConsumerDay:
     """The consumer update's results (delivery to joining, docs/MODEL.md §3 steps 3-7)."""
 
-    impressions: np.ndarray  # f32 (N, B): valid impressions delivered to each pair
-    wasted: np.ndarray  # f32 (N, B): of those, not attended or past the wear-out frequency
+    delivered: Delivered  # valid impressions and the wasted part, per brand and per consumer
     clicks: np.ndarray  # (B,)
     messages: PoolDay
     offers: OfferDay

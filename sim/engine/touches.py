@@ -39,21 +39,22 @@ class Touches(Component):
             some_gone = not alive.all()  # else the masks below multiply by ones
             if some_gone:
                 src *= alive[None, :]
-            h_wom = wom.hazard(self.neighbour_share, src, cfg.wom.rate, cfg.wom.referral_boost_per_rmb,
-                               self.model.brand_table.referral_reward)
+            wom_share = self.neighbour_share.neighbour_share(src)
+            wom_rate = wom.brand_rate(cfg.wom.rate, cfg.wom.referral_boost_per_rmb,
+                                      self.model.brand_table.referral_reward)
             if some_gone:  # exactly 0, whatever rounding the incremental share left
-                h_wom *= alive[None, :]
+                wom_rate *= alive
         else:
-            h_wom = np.zeros((N, B), f32)
+            wom_share, wom_rate = np.zeros((N, B), f32), np.zeros(B, f32)
         table = self.model.brand_table
         offer_read, touched, clicked, impulse = self.day_buffers.get((N, B), bool, 4)
         offer_read.fill(False)
         offer_read[offers.read_i, offers.read_b] = True  # a partner's offer read in a pool touches the partner
         forget_keep = f32(1 - cfg.choice.awareness_decay)
         # one fused pass over each consumer's row (sim.engine.kernels), with Exposure's touch draw
-        self.backend.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), h_wom, seen.effective, seen.touch_draw,
-                                offer_read, table.impulse_rate[table.category].astype(f32), alive, forget_keep,
-                                st.annoyance, st.orders, st.awareness, st.t_wom, touched, clicked, impulse)
+        self.backend.touch_rows(t, f32(a.ctr), f32(a.annoyance_ctr_drag), wom_share, wom_rate, seen.effective,
+                                seen.touch_draw, offer_read, table.impulse_rate[table.category].astype(f32), alive,
+                                forget_keep, st.annoyance, st.orders, st.awareness, st.t_wom, touched, clicked, impulse)
         pairs = np.flatnonzero(clicked)  # few pairs: the click work below runs on them alone
         click_i, click_b = np.divmod(pairs, B)
         impulse = impulse.ravel()[pairs]

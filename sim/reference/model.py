@@ -21,7 +21,7 @@ import numpy as np
 from .. import choice as ch
 from .. import pools
 from ..engine.model import TrafficModel
-from ..engine.records import AdsSold, ConsumerDay, Joins, OfferDay, Orders, PoolDay, Pushes, Today
+from ..engine.records import AdsSold, ConsumerDay, Delivered, Joins, OfferDay, Orders, PoolDay, Pushes, Today
 from .agent import PER_BRAND, ReferenceConsumer
 
 
@@ -201,8 +201,8 @@ class ReferenceConsumers:
                                  "contribution", "clicked")}
         orders = Orders(consumer=np.array([r[0] for r in rows], dtype=np.int64),
                         brand=np.array([r[1] for r in rows], dtype=np.int64), **cols)
-        return ConsumerDay(impressions=np.array(self.day_imps, dtype=np.float32),
-                           wasted=np.array(self.day_wasted, np.float32), clicks=np.array(self.clicks), messages=msg,
+        delivered = Delivered.from_pairs(np.array(self.day_imps, np.float32), np.array(self.day_wasted, np.float32))
+        return ConsumerDay(delivered=delivered, clicks=np.array(self.clicks), messages=msg,
                            offers=OfferDay(fees=fees), orders=orders, joins=joins)
 
 
