@@ -172,3 +172,19 @@ def test_arm_settings_do_not_leak_into_the_warm_up():
     assert m_arm.platforms[0].cfg.reserve_cpm == 60.0 and m_base.platforms[0].cfg.reserve_cpm != 60.0
     # the traits are re-derived from the same draws: the ranking of consumers is kept
     assert np.corrcoef(m_arm.state.attention, m_base.state.attention)[0, 1] > 0.99
+
+
+def test_day_stamps_are_int16_while_every_day_fits_and_int32_past_that():
+    """int16 stamps halve eight (N, B) columns; a run whose calendar reaches past day 16,383 keeps int32,
+    where day - NEVER would overflow an int16."""
+    from sim.state import LAST_SHORT_STAMP_DAY, NEVER, stamp_dtype
+
+    last = np.full(3, NEVER, stamp_dtype(LAST_SHORT_STAMP_DAY))
+    assert last.dtype == np.int16 and ((LAST_SHORT_STAMP_DAY - last) == 2**15 - 1).all()  # no wrap-around
+    assert stamp_dtype(LAST_SHORT_STAMP_DAY + 1) == np.int32
+    assert sim.TrafficModel(small_config(agents=50, warmup=0)).state.t_paid.dtype == np.int16
+    long_run = sim.with_overrides(small_config(agents=50, warmup=0), {"run.days": 13_000})
+    m = sim.TrafficModel(long_run)
+    assert m.state.t_paid.dtype == np.int32
+    m.step()  # the kernels and array code run on either dtype
+    assert m.day == 1

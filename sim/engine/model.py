@@ -36,6 +36,9 @@ from .purchases import Purchases
 from .records import AdsBilled, ConsumerDay, Money, Today
 from .touches import Touches
 
+# days the calendar (and the day stamps' dtype) allows past run.days, for models stepped on (the live app)
+CALENDAR_MARGIN_DAYS = 3660
+
 # the components whose daily phases write consumer state, in the order they run
 COMPONENTS = (Exposure, PrivatePools, Alliances, Touches, Purchases)
 
@@ -87,7 +90,8 @@ class TrafficModel(mesa.Model):
                              f"{cfg.graph.path} has {self.graph.n} nodes")
         self.N = self.graph.n
         # the warm-up market defines consumers, platforms and brands until reported day 1
-        self.state, self.trait_draws = init_state(warm_cfg, B, self.streams["population"])
+        last_day = max(cfg.run.days, 1) + CALENDAR_MARGIN_DAYS  # the calendar's end: no step goes past it
+        self.state, self.trait_draws = init_state(warm_cfg, B, self.streams["population"], last_day=last_day)
         self.brand_table = BrandTable(self, B)
         self.brand_table.configure(warm_cfg, brand_cfgs)
         self.platforms = [Platform(self, p, pc) for p, pc in enumerate(warm_cfg.platforms)]
@@ -107,7 +111,7 @@ class TrafficModel(mesa.Model):
         self.orders_log: list[dict[str, np.ndarray]] = []
         warm = cfg.run.warmup_days
         self.day = -warm  # the day just simulated; reported day 1 comes after warm-up
-        self.calendar = cal.build_calendar(cfg.calendar, -warm, max(cfg.run.days, 1) + 3660)
+        self.calendar = cal.build_calendar(cfg.calendar, -warm, last_day)
         self.datacollector = mesa.DataCollector(model_reporters={
             "day": lambda m: m.day,
             "revenue": lambda m: m.recorder.last_total("revenue"),
