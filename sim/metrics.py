@@ -238,67 +238,91 @@ DASHBOARD_RATIOS = {
 }
 
 
+def _brand_sums(brand: np.ndarray, values: np.ndarray, B: int) -> np.ndarray:
+    """Per-brand sums, added in row order (``np.bincount``), NaN for a brand without a value.
+
+    Not pandas' grouped sums: their rounding has changed between releases (pandas 3.1's grouped sums
+    differ in the last bit from 3.0's), and a run's summary must be the same bits on any of them.
+    """
+    values = np.asarray(values, dtype=float)
+    ok = ~np.isnan(values)
+    out = np.bincount(brand[ok], values[ok], minlength=B)[:B]
+    out[np.bincount(brand[ok], minlength=B)[:B] == 0] = np.nan
+    return out
+
+
+def _orders_in_window(orders: pd.DataFrame, first_window: int, st, B: int, N: int) -> dict[str, np.ndarray]:
+    """Repurchase rates, profit share of existing customers and 365-day LTV per brand (docs/METRICS.md §2)."""
+    day, brand = orders["day"].to_numpy(np.int64), orders["brand"].to_numpy(np.int64)
+    consumer, contribution = orders["consumer"].to_numpy(np.int64), orders["contribution"].to_numpy(float)
+    new = orders["new"].to_numpy(bool)
+    w = day >= first_window
+    pair, per = np.unique(brand[w] * N + consumer[w], return_counts=True)  # (brand, consumer) pairs: orders
+    pair_b, pair_c = pair // N, pair % N
+    # members: in the pool (tier >= 1) at any time in the window
+    member = (st.member_seen >= first_window)[pair_c, pair_b]
+    existing = np.nan_to_num(_brand_sums(brand[w & ~new], contribution[w & ~new], B))
+    # ltv_365: contribution in the 365 days after the first order, customers acquired on days 1-90
+    first = new & (day <= 90)
+    key = brand * N + consumer
+    first_key, first_day = key[first], day[first]  # one first order per pair, in order of the log
+    ltv = np.full(B, np.nan)
+    if first_key.size:
+        by_key = np.argsort(first_key, kind="stable")
+        first_key, first_day = first_key[by_key], first_day[by_key]
+        at = np.minimum(np.searchsorted(first_key, key), first_key.size - 1)
+        start = first_day[at]
+        counted = (first_key[at] == key) & (day >= start) & (day < start + 365)
+        per_customer = np.bincount(at[counted], contribution[counted], minlength=first_key.size)
+        ltv = _ratio(_brand_sums(first_key // N, per_customer, B), np.bincount(first_key // N, minlength=B)[:B])
+    return {
+        "repurchase_rate_365": _ratio(np.bincount(pair_b[per >= 2], minlength=B), np.bincount(pair_b, minlength=B)),
+        "repurchase_rate_members_365": _ratio(np.bincount(pair_b[member & (per >= 2)], minlength=B),
+                                              np.bincount(pair_b[member], minlength=B)),
+        "profit_share_existing": _ratio(existing, _brand_sums(brand[w], contribution[w], B)),
+        "ltv_365": ltv,
+    }
+
+
 def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
     """Per-brand run summary (docs/METRICS.md §2); money and counts in the represented market."""
     m = model
     scale = m.scale
     B = m.n_brands
     bd = daily[daily["entity_type"] == "brand"]
-    last_day = int(bd["day"].max()) if len(bd) else 0
+    brand_of, day_of = bd["brand_id"].to_numpy(np.int64), bd["day"].to_numpy(np.int64)
+    last_day = int(day_of.max()) if len(bd) else 0
     first_window = max(1, last_day - 364)
-    sums = bd.groupby("brand_id")[[c for c in COUNT_BRAND + MONEY_BRAND if c != "cash"]].sum(min_count=1)
-    sums = sums.reindex(range(B))
-    tail30 = bd[bd["day"] > last_day - 30].groupby("brand_id")[["ad_spend", "new_customers_paid"]].sum().reindex(
-        range(B))
+    sums = {c: _brand_sums(brand_of, bd[c].to_numpy(float), B) for c in COUNT_BRAND + MONEY_BRAND if c != "cash"}
+    tail = day_of > last_day - 30
+    tail30 = {c: _brand_sums(brand_of[tail], bd[c].to_numpy(float)[tail], B)
+              for c in ("ad_spend", "new_customers_paid")}
     orders = order_frame(m)
-    rep = np.full(B, np.nan)
-    rep_m = np.full(B, np.nan)
-    pse = np.full(B, np.nan)
-    ltv = np.full(B, np.nan)
-    if len(orders):
-        w = orders[orders["day"] >= first_window]
-        per = w.groupby(["brand", "consumer"]).size()
-        n_buyers = per.groupby(level=0).size().reindex(range(B))
-        n_rep = (per >= 2).groupby(level=0).sum().reindex(range(B))
-        rep = _ratio(n_rep.to_numpy(float), n_buyers.to_numpy(float))
-        # members: in the pool (tier >= 1) at any time in the window
-        st = m.state
-        seen = st.member_seen >= first_window
-        pb = per.reset_index()
-        is_mem = seen[pb["consumer"].to_numpy(), pb["brand"].to_numpy()]
-        pbm = pb[is_mem]
-        nb_m = pbm.groupby("brand").size().reindex(range(B))
-        nr_m = (pbm[0] >= 2).groupby(pbm["brand"]).sum().reindex(range(B))
-        rep_m = _ratio(nr_m.to_numpy(float), nb_m.to_numpy(float))
-        existing = w[~w["new"]].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0)
-        total = w.groupby("brand")["contribution"].sum().reindex(range(B))
-        pse = _ratio(existing.to_numpy(float), total.to_numpy(float))
-        # ltv_365: contribution in the 365 days after the first order, customers acquired on days 1-90
-        first = orders[orders["new"] & (orders["day"] <= 90)][["brand", "consumer", "day"]]
-        if len(first):
-            j = orders.merge(first, on=["brand", "consumer"], suffixes=("", "_first"))
-            j = j[(j["day"] >= j["day_first"]) & (j["day"] < j["day_first"] + 365)]
-            per_c = j.groupby(["brand", "consumer"])["contribution"].sum()
-            ltv = per_c.groupby(level=0).mean().reindex(range(B)).to_numpy(float)
+    nan = np.full(B, np.nan)
+    by_orders = (_orders_in_window(orders, first_window, m.state, B, m.N) if len(orders) else
+                 dict.fromkeys(("repurchase_rate_365", "repurchase_rate_members_365", "profit_share_existing",
+                                "ltv_365"), nan))
     # market share and HHI over the window, per category
-    rev_w = bd[bd["day"] >= first_window].groupby("brand_id")["revenue"].sum().reindex(range(B)).fillna(0)
+    in_window = day_of >= first_window
+    rev_w = np.nan_to_num(_brand_sums(brand_of[in_window], bd["revenue"].to_numpy(float)[in_window], B))
     cat = m.brand_table.category
     share = np.full(B, np.nan)
     hhi_cat = {}
     for c in np.unique(cat):
         sel = cat == c
-        tot = rev_w.to_numpy()[sel].sum()
+        tot = rev_w[sel].sum()
         if tot > 0:
-            share[sel] = rev_w.to_numpy()[sel] / tot
+            share[sel] = rev_w[sel] / tot
             hhi_cat[c] = float((share[sel] ** 2).sum())
     # NPV of daily profit
     r = m.cfg.report.discount_rate_per_year
-    prof = bd.pivot_table(index="day", columns="brand_id", values="profit", aggfunc="sum").reindex(
-        columns=range(B)).fillna(0)
-    disc = (1 + r) ** (-(prof.index.to_numpy() - 1) / 365.0)
-    npv = (prof.to_numpy() * disc[:, None]).sum(axis=0)
-    private_costs = (sums["costs_wages"] + sums["costs_content"] + sums["costs_incentives"]).to_numpy(float)
-    plat_rev = daily.loc[daily["entity_type"] == "platform", "platform_revenue"].sum()
+    days = np.unique(day_of)
+    profit = np.zeros((days.size, B))  # day x brand
+    np.add.at(profit, (np.searchsorted(days, day_of), brand_of), np.nan_to_num(bd["profit"].to_numpy(float)))
+    disc = (1 + r) ** (-(days - 1) / 365.0)
+    npv = (profit * disc[:, None]).sum(axis=0)
+    private_costs = sums["costs_wages"] + sums["costs_content"] + sums["costs_incentives"]
+    plat_rev = float(np.nansum(daily.loc[daily["entity_type"] == "platform", "platform_revenue"].to_numpy(float)))
     cash_end = np.array([b.cash * scale for b in m.brands])
     st = m.state
     out = pd.DataFrame({
@@ -311,33 +335,30 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "exit_day": [b.exit_day if b.exit_day is not None else np.nan for b in m.brands],
         "days": last_day,
         "window_days": last_day - first_window + 1,
-        "ad_spend": sums["ad_spend"].to_numpy(float),
-        "impressions": sums["impressions"].to_numpy(float),
-        "impressions_wasted": sums["impressions_wasted"].to_numpy(float),
-        "new_customers": sums["new_customers"].to_numpy(float),
-        "new_customers_paid": sums["new_customers_paid"].to_numpy(float),
-        "cac_public": _ratio(sums["ad_spend"].to_numpy(float), sums["new_customers_paid"].to_numpy(float)),
-        "cac_public_30": _ratio(tail30["ad_spend"].to_numpy(float), tail30["new_customers_paid"].to_numpy(float)),
-        "orders": sums["orders"].to_numpy(float),
-        "revenue": sums["revenue"].to_numpy(float),
-        "contribution": sums["contribution"].to_numpy(float),
-        "profit": sums["profit"].to_numpy(float),
+        "ad_spend": sums["ad_spend"],
+        "impressions": sums["impressions"],
+        "impressions_wasted": sums["impressions_wasted"],
+        "new_customers": sums["new_customers"],
+        "new_customers_paid": sums["new_customers_paid"],
+        "cac_public": _ratio(sums["ad_spend"], sums["new_customers_paid"]),
+        "cac_public_30": _ratio(tail30["ad_spend"], tail30["new_customers_paid"]),
+        "orders": sums["orders"],
+        "revenue": sums["revenue"],
+        "contribution": sums["contribution"],
+        "profit": sums["profit"],
         "cash": cash_end,
         "npv": npv,
         "pool_members": (st.tier > 0).sum(axis=0) * scale,
         "pool_members_tier1": (st.tier == 1).sum(axis=0) * scale,
         "pool_members_tier2": (st.tier == 2).sum(axis=0) * scale,
         "pool_members_tier3": (st.tier == 3).sum(axis=0) * scale,
-        "repurchase_rate_365": rep,
-        "repurchase_rate_members_365": rep_m,
-        "profit_share_existing": pse,
-        "ltv_365": ltv,
+        **by_orders,
         "ltv_365_truncated": last_day < 90 + 364,  # a day-90 customer's 365 days end on day 454
         "roi_paid": _ratio(_channel_contribution(orders, PAID, B, scale),
-                           sums["ad_spend"].to_numpy(float)),
+                           sums["ad_spend"]),
         "roi_private": _ratio(_channel_contribution(orders, PRIVATE, B, scale), private_costs),
-        "roi_alliance": _ratio(_channel_contribution(orders, 1, B, scale), sums["costs_alliance_fees"].to_numpy(float)),
-        "roi_wom": _ratio(_channel_contribution(orders, 3, B, scale), sums["costs_referral"].to_numpy(float)),
+        "roi_alliance": _ratio(_channel_contribution(orders, 1, B, scale), sums["costs_alliance_fees"]),
+        "roi_wom": _ratio(_channel_contribution(orders, 3, B, scale), sums["costs_referral"]),
         "market_share": share,
         "hhi": [hhi_cat.get(c, np.nan) for c in cat],
         "brands_alive": int(m.brand_table.alive(m.day).sum()),
@@ -346,15 +367,16 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
     })
     out["ltv"] = out["ltv_365"]
     for name, (num, den, mult) in DASHBOARD_RATIOS.items():
-        out[name] = _ratio(sums[num].to_numpy(float), sums[den].to_numpy(float), mult)
+        out[name] = _ratio(sums[num], sums[den], mult)
     return out
 
 
 def _channel_contribution(orders: pd.DataFrame, code: int, B: int, scale: float) -> np.ndarray:
     if not len(orders):
         return np.full(B, np.nan)  # no order log: unknown, not zero
-    sel = orders["channel"] == code
-    return orders[sel].groupby("brand")["contribution"].sum().reindex(range(B)).fillna(0).to_numpy(float) * scale
+    sel = orders["channel"].to_numpy() == code
+    return np.bincount(orders["brand"].to_numpy(np.int64)[sel], orders["contribution"].to_numpy(float)[sel],
+                       minlength=B)[:B] * scale
 
 
 __all__ = ["BRAND_METRICS", "PLATFORM_METRICS", "DASHBOARD_RATIOS", "DailyRecorder", "summary_frame",
