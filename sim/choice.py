@@ -12,7 +12,8 @@ the brand's pool, or found by organic search) and the outside option,
     P(b) = exp V_ib / (exp u0_c + Σ_b' exp V_ib'),
 
 drawn with one uniform per consumer and category against the cumulative probabilities
-(no Gumbel draws, docs/MODEL.md §4, Stochasticity).
+(no Gumbel draws, docs/MODEL.md §4, Stochasticity). The engine computes occasions and choices
+row by row in a compiled kernel (:func:`sim.engine.rows.choose_row`).
 
 Attribution: each order gets exactly one channel, the highest in the precedence
 private > alliance > paid public > word of mouth > organic among touches within the
@@ -26,34 +27,6 @@ import numpy as np
 # Channel codes, in attribution precedence (lower = higher precedence).
 PRIVATE, ALLIANCE, PAID, WOM, ORGANIC = 0, 1, 2, 3, 4
 CHANNELS = ("private", "alliance", "paid", "wom", "organic")
-
-
-def occasions(u: np.ndarray, needs: np.ndarray, rate_mult: np.ndarray, interval: np.ndarray,
-              multiplier: float) -> np.ndarray:
-    """bool (N, C): purchase occasion today, from one uniform per consumer and category."""
-    p = np.minimum(1.0, multiplier * rate_mult[:, None] / interval[None, :])
-    return needs & (u < p)
-
-
-def logit_pick(V: np.ndarray, mask: np.ndarray, outside: float, u: np.ndarray) -> np.ndarray:
-    """Column index chosen per row from utilities V (rows: consumers), or -1 for no purchase.
-
-    Masked-out columns are unavailable (zero width in the cumulative distribution). One
-    uniform per row against the cumulative probabilities, outside option first.
-    """
-    n, k = V.shape
-    if k == 0 or n == 0:
-        return np.full(n, -1)
-    vmax = np.maximum(np.where(mask, V, -np.inf).max(axis=1), outside)
-    w = np.where(mask, np.exp(V - vmax[:, None]), 0.0)
-    w0 = np.exp(outside - vmax)
-    total = w0 + w.sum(axis=1)
-    cum = (w0[:, None] + np.cumsum(w, axis=1)) / total[:, None]
-    # guard against rounding: the last available column closes the distribution at 1
-    last = k - 1 - np.argmax(mask[:, ::-1], axis=1)
-    cum[np.arange(n), last] = np.where(mask.any(axis=1), np.inf, cum[np.arange(n), last])
-    col = np.argmax(u[:, None] < cum, axis=1)
-    return np.where((u < w0 / total) | ~mask.any(axis=1), -1, col)
 
 
 def attribute(day: int, window: int, is_member: np.ndarray, t_private: np.ndarray,

@@ -1,15 +1,43 @@
+"""Occasions, consideration, organic search and the logit pick, through the engine's choice kernel."""
+
 import numpy as np
 import pytest
 
 from sim import choice as ch
+from sim.engine.kernels import choice_rows
+
+f32 = np.float32
+
+
+def _picks(V, aware, outside=0.5, u_choice=None, u_search=None, search_rate=0.0, search_weight=None,
+           on_platform=None, u_occ=None, interval=1.0, occasion_mult=1.0):
+    """Each consumer's pick in a one-category market whose utilities are V (β_q·quality alone)."""
+    n, k = aware.shape
+    rng = np.random.default_rng(0)
+    # every other term of the utility is 0: β_price ... β_touch, and the Hill term's coefficient
+    coef = np.array([0.5, search_rate, 0, 0, 0, 0, 0, 0, 0, 1.0, 1.0, 7])
+    terms = np.zeros((1, 4, k))
+    terms[0, 0], terms[0, 2] = V, 1.0
+    terms[0, 3] = 1.0 if search_weight is None else search_weight
+    seller_platform = np.arange(k)[None, :]
+    on_platform = np.ones((n, k), bool) if on_platform is None else on_platform
+
+    def col(u):  # one category's uniforms: given, else drawn
+        return (rng.random(n) if u is None else u).astype(f32)[:, None]
+
+    zeros = np.zeros((n, k), f32)
+    pick = np.empty((n, 1), np.int16)
+    choice_rows(100, occasion_mult, coef, np.array([interval]), np.array([outside]), np.array([k]),
+                np.arange(k)[None, :], seller_platform, terms, col(np.zeros(n) if u_occ is None else u_occ),
+                col(u_search), col(u_choice), np.ones((n, 1), bool), np.ones(n, f32), np.ones(n, f32), on_platform,
+                aware.astype(f32), np.zeros((n, k), np.int8), np.zeros((n, k), bool), zeros, zeros, zeros, zeros,
+                np.full((n, k), -16384, np.int16), np.zeros((n, k), np.int32), pick)
+    return pick[:, 0]
 
 
 def test_logit_frequencies_match_softmax():
     n = 40_000
-    V = np.tile([0.0, 1.0, -1.0], (n, 1))
-    mask = np.ones_like(V, bool)
-    u = np.random.default_rng(1).random(n)
-    pick = ch.logit_pick(V, mask, outside=0.5, u=u)
+    pick = _picks(np.array([0.0, 1.0, -1.0]), np.ones((n, 3), bool), outside=0.5)
     w = np.exp([0.5, 0.0, 1.0, -1.0])
     p = w / w.sum()
     got = np.array([(pick == -1).mean()] + [(pick == k).mean() for k in range(3)])
@@ -17,11 +45,23 @@ def test_logit_frequencies_match_softmax():
     assert np.all(np.abs(got - p) < 4 * se)
 
 
-def test_masked_brands_are_never_chosen_and_empty_sets_buy_nothing():
-    V = np.array([[5.0, 0.0], [5.0, 0.0], [1.0, 1.0]])
-    mask = np.array([[False, True], [False, True], [False, False]])
-    pick = ch.logit_pick(V, mask, outside=-50.0, u=np.array([0.1, 0.999999, 0.5]))
+def test_brands_not_considered_are_never_chosen_and_empty_sets_buy_nothing():
+    aware = np.array([[False, True], [False, True], [False, False]])
+    pick = _picks(np.array([5.0, 0.0]), aware, outside=-50.0, u_choice=np.array([0.1, 0.999999, 0.5]))
     assert pick.tolist() == [1, 1, -1]
+
+
+def test_organic_search_finds_sellers_in_proportion_to_their_weight_on_the_consumers_platforms():
+    n = 40_000
+    on_platform = np.ones((n, 3), bool)
+    on_platform[: n // 2, 2] = False  # half the consumers cannot find the third seller
+    # aware of nothing, every consumer searches; the outside option is never taken
+    pick = _picks(np.zeros(3), np.zeros((n, 3), bool), outside=-50.0, search_rate=1.0,
+                  search_weight=np.array([1.0, 3.0, 4.0]), on_platform=on_platform)
+    for rows, w in ((slice(0, n // 2), np.array([1.0, 3.0, 0.0])), (slice(n // 2, n), np.array([1.0, 3.0, 4.0]))):
+        p = w / w.sum()
+        got = np.array([(pick[rows] == k).mean() for k in range(3)])
+        assert np.all(np.abs(got - p) < 4 * np.sqrt(p * (1 - p) / (n // 2)) + 1e-12)
 
 
 def test_attribution_precedence_and_window():
@@ -38,9 +78,9 @@ def test_attribution_precedence_and_window():
 
 def test_occasions_follow_the_interval_and_holiday_multiplier():
     n = 100_000
-    u = np.random.default_rng(2).random((n, 1))
-    needs = np.ones((n, 1), bool)
-    base = ch.occasions(u, needs, np.ones(n), np.array([20.0]), 1.0).mean()
-    holiday = ch.occasions(u, needs, np.ones(n), np.array([20.0]), 3.0).mean()
+    u = np.random.default_rng(2).random(n)
+    aware = np.ones((n, 1), bool)
+    base = (_picks(np.zeros(1), aware, u_occ=u, interval=20.0) > -2).mean()
+    holiday = (_picks(np.zeros(1), aware, u_occ=u, interval=20.0, occasion_mult=3.0) > -2).mean()
     assert base == pytest.approx(0.05, abs=0.003)
     assert holiday == pytest.approx(0.15, abs=0.005)

@@ -19,7 +19,7 @@ import sys
 import numba as nb
 import numpy as np
 
-from .rows import DAY_OFFSET, expose_row, philox4x32, to_unit, touch_row
+from .rows import DAY_OFFSET, choose_row, expose_row, has_occasion, philox4x32, to_unit, touch_row
 
 _CHUNK = 1024  # consumers per parallel task
 
@@ -117,3 +117,27 @@ def touch_rows(day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, tou
     for i in nb.prange(wom_share.shape[0]):
         touch_row(i, day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, touch_draw, offer_read,
                   impulse_rate, alive, forget_keep, annoyance, orders, awareness, t_wom, touched, clicked, impulse)
+
+
+@nb.njit(parallel=True, cache=True)
+def choice_rows(day, occasion_mult, coef, interval, outside, n_sellers, sellers, seller_platform, seller_terms,
+                u_occ, u_search, u_choice, needs, rate_mult, price_sens, on_platform, awareness, tier, touched, trust,
+                adstock, coupon, coupon_fatigue, coupon_day, orders, pick):
+    """Each consumer's purchase occasions and choices (:func:`sim.engine.rows.choose_row`) into ``pick`` (N, C).
+
+    Chunks of rows in parallel; a consumer's picks depend on her row and the day's brand-level terms alone.
+    """
+    N, C = pick.shape
+    K = sellers.shape[1]
+    n_chunks = (N + _CHUNK - 1) // _CHUNK
+    for chunk in nb.prange(n_chunks):
+        V = np.empty(K)
+        consider = np.empty(K, np.bool_)
+        for i in range(chunk * _CHUNK, min(N, (chunk + 1) * _CHUNK)):
+            for c in range(C):
+                pick[i, c] = -2  # no occasion
+                if n_sellers[c] > 0 and has_occasion(i, c, occasion_mult, interval, u_occ, needs, rate_mult):
+                    pick[i, c] = choose_row(i, c, day, coef, outside, n_sellers, sellers, seller_platform,
+                                            seller_terms, u_search, u_choice, price_sens, on_platform, awareness,
+                                            tier, touched, trust, adstock, coupon, coupon_fatigue, coupon_day,
+                                            orders, V, consider)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import choice as ch
-from .. import fatigue as fat
+from . import kernels
 from .component import Component
-from .records import Orders, PoolDay, Today, Touched
+from .records import Menu, Orders, PoolDay, Today, Touched
 
 
 class Purchases(Component):
@@ -23,72 +23,59 @@ class Purchases(Component):
     writes = ("coupon", "trust", "awareness")
     streams = ("occasions", "choice")
 
+    def __init__(self, model):
+        super().__init__(model)
+        self.day_buffers = kernels.DayBuffers()
+
     def step(self, today: Today, touched: Touched, msgs: PoolDay) -> Orders:
-        cfg, st, rs, table = self.cfg, self.state, self.model.streams, self.model.brand_table
+        cfg, st, rs = self.cfg, self.state, self.model.streams
         N, B = st.awareness.shape
         C = len(cfg.categories)
         u_occ = rs["occasions"].random((N, C), dtype=np.float32)
         u_search = rs["occasions"].random((N, C), dtype=np.float32)
         u_choice = rs["choice"].random((N, C), dtype=np.float32)
-        occ = ch.occasions(u_occ, st.needs, st.rate_mult, table.interval, today.occasion_mult)
-        oi, ob = [], []
+        menu = self.menu(today)
+        (pick,) = self.day_buffers.get((N, C), np.int16, 1)
+        # one pass over each consumer's row: occasions, consideration, search, utilities, logit pick
+        kernels.choice_rows(today.day, today.occasion_mult, menu.coef, menu.interval, menu.outside, menu.n_sellers,
+                            menu.sellers, menu.platform, menu.terms, u_occ, u_search, u_choice, st.needs,
+                            st.rate_mult, st.price_sens, st.on_platform, st.awareness, st.tier, touched.touched,
+                            st.trust, st.adstock, st.coupon, st.coupon_fatigue, st.coupon_day, st.orders, pick)
+        oi, ob = [touched.impulse_i, msgs.respond_i], [touched.impulse_b, msgs.respond_b]
         for c in range(C):
-            sellers = np.flatnonzero(today.alive & (table.category == c))
-            rows = np.flatnonzero(occ[:, c])
-            if sellers.size == 0 or rows.size == 0:
-                continue
-            pick = self.choose(today.day, c, rows, sellers, touched.touched, u_search[rows, c], u_choice[rows, c])
-            ok = pick >= 0
-            oi.append(rows[ok])
-            ob.append(sellers[pick[ok]])
-        oi += [touched.impulse_i, msgs.respond_i]
-        ob += [touched.impulse_b, msgs.respond_b]
+            rows = np.flatnonzero(pick[:, c] >= 0)
+            oi.append(rows)
+            ob.append(menu.sellers[c, pick[rows, c]])
         key = np.unique(np.concatenate(oi).astype(np.int64) * B + np.concatenate(ob))
         o_i, o_b = (key // B).astype(np.int64), (key % B).astype(np.int64)
         return self.settle(today.day, o_i, o_b, touched.clicked[o_i, o_b])
 
-    def choose(self, t: int, c: int, rows: np.ndarray, sellers: np.ndarray, touched: np.ndarray,
-               u_search: np.ndarray, u_choice: np.ndarray) -> np.ndarray:
-        """Index into ``sellers`` of each occasion's choice, -1 for the outside option."""
-        cfg, st, table = self.cfg, self.state, self.model.brand_table
-        cc = cfg.choice
-        # gather the occasion rows first (contiguous copies), then the category's brand columns
-        cols = slice(sellers[0], sellers[-1] + 1) if sellers[-1] - sellers[0] + 1 == sellers.size else sellers
-
-        def gather(a: np.ndarray) -> np.ndarray:
-            return a[rows][:, cols]
-
-        tier = gather(st.tier)
-        touched = gather(touched)
-        consider = (gather(st.awareness) >= cc.consideration_threshold) | (tier > 0) | touched
-        # organic search: a searching consumer finds one brand, weighted toward quality and recent sales
-        rate = float(np.mean([p.organic_search_rate for p in cfg.platforms]))
-        searching = u_search < rate
-        if searching.any():
-            N = st.awareness.shape[0]
-            recent = self.model.history.series["orders"][-30:, sellers].sum(axis=0) / max(N, 1) * 100
-            plat = table.platform[sellers]
+    def menu(self, today: Today) -> Menu:
+        """The day's brand-level choice terms: each category's sellers and what their utility owes to them."""
+        cfg, table = self.cfg, self.model.brand_table
+        cc, C = cfg.choice, len(cfg.categories)
+        by_category = [np.flatnonzero(today.alive & (table.category == c)) for c in range(C)]
+        K = max(s.size for s in by_category)
+        sellers, platform = np.zeros((C, K), np.int64), np.zeros((C, K), np.int64)
+        terms = np.ones((C, 4, K))
+        # organic search weight: quality and the last 30 days' sales per 100 consumers
+        recent_all = self.model.history.series["orders"][-30:]
+        for c, s in enumerate(by_category):
+            plat = table.platform[s]
+            recent = recent_all[:, s].sum(axis=0) / max(self.state.n, 1) * 100
             w_q = np.array([cfg.platforms[p].quality_weight for p in plat])
             w_e = np.array([cfg.platforms[p].organic_exponent for p in plat])
-            weight = table.quality[sellers] ** w_q * (1 + recent) ** w_e
-            wi = st.on_platform[np.ix_(rows[searching], plat)] * weight[None, :]
-            cum = np.cumsum(wi, axis=1)
-            tot = cum[:, -1]
-            x = (u_search[searching] / rate) * tot
-            found = np.argmax(x[:, None] < cum, axis=1)
-            has = tot > 0
-            consider[np.flatnonzero(searching)[has], found[has]] = True
-        sens = st.price_sens[rows][:, None]
-        price = table.price[sellers][None, :]
-        valid_coupon = (t - gather(st.coupon_day)) < cc.attribution_window_days
-        coupon = np.where(valid_coupon, gather(st.coupon) * np.exp(-gather(st.coupon_fatigue)), 0)
-        hill = fat.hill(gather(st.adstock), cfg.ads.hill_half, cfg.ads.hill_shape)
-        V = (cc.beta_quality * table.quality[sellers][None, :]
-             - cc.beta_price * sens * np.log(price / table.reference_price[c])
-             + cc.beta_trust * gather(st.trust) + cc.beta_ad * hill
-             + cc.beta_coupon * coupon / price + cc.beta_tier * tier
-             + cc.beta_habit * (gather(st.orders) > 0) + cc.beta_touch * touched)
-        return ch.logit_pick(V, consider, cfg.categories[c].outside_utility, u_choice)
+            sellers[c, :s.size], platform[c, :s.size] = s, plat
+            log_price = np.log(table.price[s] / table.reference_price[c])
+            terms[c, :, :s.size] = (cc.beta_quality * table.quality[s], log_price, table.price[s],
+                                    table.quality[s] ** w_q * (1 + recent) ** w_e)
+        a = cfg.ads
+        coef = np.array([cc.consideration_threshold, float(np.mean([p.organic_search_rate for p in cfg.platforms])),
+                         cc.beta_price, cc.beta_trust, cc.beta_ad, cc.beta_coupon, cc.beta_tier, cc.beta_habit,
+                         cc.beta_touch, a.hill_half**a.hill_shape, a.hill_shape, cc.attribution_window_days])
+        return Menu(sellers=sellers, n_sellers=np.array([s.size for s in by_category]), platform=platform,
+                    terms=terms, coef=coef, interval=np.asarray(table.interval, float),
+                    outside=np.array([cat.outside_utility for cat in cfg.categories], float))
 
     def settle(self, t: int, o_i: np.ndarray, o_b: np.ndarray, clicked: np.ndarray) -> Orders:
         """Channel, coupon redeemed, commission and referral of each order; the buyer's own updates."""

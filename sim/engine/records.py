@@ -143,6 +143,19 @@ class Touched:
 
 
 @dataclass(frozen=True)
+class Menu:
+    """The day's brand-level choice terms, per category (rows) and seller (columns, padded to the largest)."""
+
+    sellers: np.ndarray  # int64 (C, K): the brands in the market in each category, ascending
+    n_sellers: np.ndarray  # int64 (C,)
+    platform: np.ndarray  # int64 (C, K): each seller's platform
+    terms: np.ndarray  # float64 (C, 4, K): β_q·quality, ln(price / reference price), price, organic-search weight
+    coef: np.ndarray  # float64: the scalars of sim.engine.rows.choose_row, in its order
+    interval: np.ndarray  # float64 (C,): purchase interval, days
+    outside: np.ndarray  # float64 (C,): the outside option's utility
+
+
+@dataclass(frozen=True)
 class Orders:
     """The day's settled orders, one row per (consumer, brand), sorted by consumer then brand."""
 

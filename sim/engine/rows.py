@@ -147,3 +147,105 @@ def touch_row(i, day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, t
         clicked[i, b] = c
         # forgetting among non-customers not touched today (forget_keep 1: off)
         awareness[i, b] = a * forget_keep if not t and orders[i, b] == 0 else a
+
+
+@register_jitable(inline="always")
+def has_occasion(i, c, occasion_mult, interval, u_occ, needs, rate_mult):
+    """Consumer i has a purchase occasion in category c today: P = min(1, m_t · r_i / interval_c)."""
+    p = min(1.0, np.float64(np.float32(occasion_mult) * rate_mult[i]) / interval[c])
+    return needs[i, c] and u_occ[i, c] < p
+
+
+@register_jitable
+def choose_row(i, c, t, coef, outside, n_sellers, sellers, seller_platform, seller_terms, u_search, u_choice,
+               price_sens, on_platform, awareness, tier, touched, trust, adstock, coupon, coupon_fatigue, coupon_day,
+               orders, V, consider):
+    """Consumer i's purchase at an occasion in category c: -1 the outside option, else the seller's index.
+
+    docs/MODEL.md §9 "Choice", with the search and choice uniforms of the (N, C) draws. Every
+    operation has the float width numpy gives the same expression in :func:`sim.choice.logit_pick` and
+    the consideration set (float32 products of state columns, float64 sums), so the picks are numpy's
+    but for rounding in the last bit of ``exp``/``pow`` (a flip once in about 10^8 decisions).
+    ``coef``: consideration threshold, organic search rate, β_price, β_trust, β_ad, β_coupon, β_tier,
+    β_habit, β_touch, the Hill half-saturation to its shape, the shape, the attribution window.
+    ``seller_terms[c]``: β_q·quality, ln(price / reference price), price and organic-search weight per seller.
+    ``V`` and ``consider`` are scratch rows of at least the largest category's size.
+    """
+    f32 = np.float32
+    k = n_sellers[c]
+    threshold, search_rate = f32(coef[0]), f32(coef[1])
+    for j in range(k):
+        b = sellers[c, j]
+        consider[j] = awareness[i, b] >= threshold or tier[i, b] > 0 or touched[i, b]
+    u = u_search[i, c]
+    if u < search_rate:  # organic search finds one seller, weighted toward quality and recent sales
+        total = 0.0
+        for j in range(k):
+            total += seller_terms[c, 3, j] if on_platform[i, seller_platform[c, j]] else 0.0
+        if total > 0:
+            x = np.float64(u / search_rate) * total
+            found = 0  # numpy's argmax of an all-False row
+            run = 0.0
+            for j in range(k):
+                run += seller_terms[c, 3, j] if on_platform[i, seller_platform[c, j]] else 0.0
+                if x < run:
+                    found = j
+                    break
+            consider[found] = True
+    b_price, b_trust, b_ad, b_coupon = f32(coef[2]), f32(coef[3]), f32(coef[4]), f32(coef[5])
+    half_pow, shape, window = f32(coef[9]), f32(coef[10]), coef[11]
+    sens = b_price * price_sens[i]
+    v_max = outside[c]
+    last = -1
+    for j in range(k):
+        b = sellers[c, j]
+        coupon_value = coupon[i, b] * np.exp(-coupon_fatigue[i, b]) if (t - coupon_day[i, b]) < window else f32(0)
+        xa = max(adstock[i, b], f32(0)) ** shape
+        hill = xa / (xa + half_pow)
+        v = seller_terms[c, 0, j] - np.float64(sens) * seller_terms[c, 1, j]
+        v += np.float64(b_trust * trust[i, b])
+        v += np.float64(b_ad * hill)
+        v += np.float64(b_coupon * coupon_value) / seller_terms[c, 2, j]
+        v += coef[6] * tier[i, b]
+        v += coef[7] * (1.0 if orders[i, b] > 0 else 0.0)
+        v += coef[8] * (1.0 if touched[i, b] else 0.0)
+        V[j] = v
+        if consider[j]:
+            v_max = max(v_max, v)
+            last = j
+    if last < 0:
+        return -1
+    w0 = math.exp(outside[c] - v_max)
+    for j in range(k):
+        V[j] = math.exp(V[j] - v_max) if consider[j] else 0.0
+    total = w0 + pairwise_sum(V, k)
+    uc = u_choice[i, c]
+    if uc < w0 / total:
+        return -1
+    run = 0.0
+    for j in range(k):
+        run += V[j]
+        if consider[j] and (j == last or uc < (w0 + run) / total):  # the last one closes the distribution at 1
+            return j
+    return last
+
+
+@register_jitable
+def pairwise_sum(a, n):
+    """numpy's sum of a[:n] (``np.add.reduce``, exactly for n <= 128): in order below 8 terms, else 8 partial sums."""
+    if n < 8:
+        s = 0.0
+        for j in range(n):
+            s += a[j]
+        return s
+    r0, r1, r2, r3, r4, r5, r6, r7 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+    j = 8
+    while j < n - n % 8:
+        r0, r1, r2, r3 = r0 + a[j], r1 + a[j + 1], r2 + a[j + 2], r3 + a[j + 3]
+        r4, r5, r6, r7 = r4 + a[j + 4], r5 + a[j + 5], r6 + a[j + 6], r7 + a[j + 7]
+        j += 8
+    s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    while j < n:
+        s += a[j]
+        j += 1
+    return s
