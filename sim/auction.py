@@ -77,6 +77,70 @@ def participation(score: np.ndarray, qw: np.ndarray, bid: np.ndarray, budget: np
     return pi, price
 
 
+@nb.njit(cache=True)
+def _rank(bids: np.ndarray, qw: np.ndarray, budgets: np.ndarray, reserve: float, tie_offset: int) -> np.ndarray:
+    """Indices of the active bidders (budget, bid above the reserve), highest score = bid · qw first.
+
+    Equal scores in turn from ``tie_offset`` (mod n): the keys (−score, (i − tie_offset) mod n) are all
+    distinct, so this insertion sort gives the one order any sort gives.
+    """
+    n = bids.size
+    order = np.empty(n, np.int64)
+    m = 0
+    for i in range(n):
+        if not (budgets[i] > 0 and bids[i] > 0 and bids[i] >= reserve):
+            continue
+        score, turn = bids[i] * qw[i], (i - tie_offset) % n
+        j = m
+        while j > 0:
+            o = order[j - 1]
+            s_o = bids[o] * qw[o]
+            if s_o > score or (s_o == score and (o - tie_offset) % n < turn):
+                break
+            order[j] = o
+            j -= 1
+        order[j] = i
+        m += 1
+    return order[:m]
+
+
+@nb.njit(cache=True)
+def _sell_round(bids: np.ndarray, qw: np.ndarray, budgets: np.ndarray, inventory: float, reserve: float,
+                max_qty: float, tie_offset: int) -> tuple[np.ndarray, np.ndarray]:
+    n = bids.size
+    imps, spend = np.zeros(n), np.zeros(n)
+    order = _rank(bids, qw, budgets, reserve, tie_offset)
+    if order.size == 0 or inventory <= 0:
+        return imps, spend
+    pi, price = participation(bids[order] * qw[order], qw[order], bids[order], budgets[order], inventory, reserve,
+                              max_qty)
+    free = 1.0
+    for k in range(order.size):  # a loop over the few bidders of a segment, not over consumers
+        i = order[k]
+        imps[i] = inventory * free * pi[k]
+        spend[i] = min(imps[i] * price[k], budgets[i])  # min: rounding only
+        free *= 1.0 - pi[k]
+    return imps, spend
+
+
+@nb.njit(cache=True)
+def _run_day(bids: np.ndarray, qw: np.ndarray, daily_budgets: np.ndarray, inventory: float, reserve: float,
+             rounds: int, max_qty: float, first_round: int) -> tuple[np.ndarray, np.ndarray]:
+    left = daily_budgets.copy()
+    imps, spend = np.zeros(bids.size), np.zeros(bids.size)
+    for r in range(rounds):
+        i_r, s_r = _sell_round(bids, qw, left / (rounds - r), inventory / rounds, reserve, max_qty / rounds,
+                               first_round + r)
+        imps += i_r
+        spend += s_r
+        left -= s_r
+    return imps, spend
+
+
+def _quality_factor(quality: np.ndarray, quality_weight: float) -> np.ndarray:
+    return np.asarray(quality, dtype=float) ** quality_weight
+
+
 @dataclass(frozen=True)
 class RankedBids:
     """One round's bidders in rank order: who they are, their throttling share π and expected price per win."""
@@ -92,18 +156,15 @@ def rank_bids(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, invent
 
     Equal scores are ranked in turn: bidder ``tie_offset`` (mod n) first, then the next indices, so that
     identical bidders share the top rank over rounds instead of the lowest index always winning it.
+    The same compiled ranking and pricing as every round :func:`run_day` sells.
     """
-    n = len(bids)
-    active = (budgets > 0) & (bids > 0) & (bids >= reserve)
-    idx = np.flatnonzero(active)
+    bids, budgets = np.asarray(bids, dtype=float), np.asarray(budgets, dtype=float)
+    qw = _quality_factor(quality, quality_weight)
+    idx = _rank(bids, qw, budgets, float(reserve), int(tie_offset))
     if idx.size == 0 or inventory <= 0:
         return RankedBids(idx, [], [])
-    qw = np.asarray(quality, dtype=float)[idx] ** quality_weight
-    score = bids[idx] * qw
-    order = np.lexsort(((idx - tie_offset) % n, -score))  # by score, ties in turn: deterministic
-    idx, qw, score = idx[order], qw[order], score[order]
-    pi, price = participation(score, qw, bids[idx].astype(float), budgets[idx].astype(float),
-                              float(inventory), float(reserve), float(max_qty))
+    pi, price = participation(bids[idx] * qw[idx], qw[idx], bids[idx], budgets[idx], float(inventory),
+                              float(reserve), float(max_qty))
     return RankedBids(idx, [float(x) for x in pi], [float(x) for x in price])
 
 
@@ -118,15 +179,9 @@ def sell_round(bids: np.ndarray, quality: np.ndarray, budgets: np.ndarray, inven
     Returns:
         (impressions, spend) per bidder for this round.
     """
-    imps = np.zeros(len(bids))
-    spend = np.zeros(len(bids))
-    ranked = rank_bids(bids, quality, budgets, inventory, reserve, quality_weight, max_qty, tie_offset)
-    free = 1.0
-    for k, i in enumerate(ranked.bidder):  # a loop over the few bidders of a segment, not over consumers
-        imps[i] = inventory * free * ranked.share[k]
-        spend[i] = min(imps[i] * ranked.price[k], budgets[i])  # min: rounding only
-        free *= 1.0 - ranked.share[k]
-    return imps, spend
+    return _sell_round(np.asarray(bids, dtype=float), _quality_factor(quality, quality_weight),
+                       np.asarray(budgets, dtype=float), float(inventory), float(reserve), float(max_qty),
+                       int(tie_offset))
 
 
 def run_day(bids: np.ndarray, quality: np.ndarray, daily_budgets: np.ndarray, inventory: float,
@@ -136,16 +191,9 @@ def run_day(bids: np.ndarray, quality: np.ndarray, daily_budgets: np.ndarray, in
 
     Pacing: in round r a bidder may spend (budget left) / (rounds left), so budget not
     spent early carries over to later rounds. ``first_round`` numbers the day's first round
-    in the run (day × rounds), so that ties rotate over all bidders across days.
+    in the run (day × rounds), so that ties rotate over all bidders across days. Compiled whole
+    (rounds, ranking, fixed point, allocation): it runs for every segment every day.
     """
-    left = daily_budgets.astype(float).copy()
-    imps = np.zeros(len(bids))
-    spend = np.zeros(len(bids))
-    for r in range(rounds):
-        paced = left / (rounds - r)
-        i_r, s_r = sell_round(bids, quality, paced, inventory / rounds, reserve, quality_weight, max_qty / rounds,
-                              tie_offset=first_round + r)
-        imps += i_r
-        spend += s_r
-        left -= s_r
-    return imps, spend
+    return _run_day(np.asarray(bids, dtype=float), _quality_factor(quality, quality_weight),
+                    np.asarray(daily_budgets, dtype=float), float(inventory), float(reserve), int(rounds),
+                    float(max_qty), int(first_round))
