@@ -41,7 +41,7 @@ def profile(agents: int, days: int, seed: int = 1) -> tuple[dict[str, float], fl
     for obj, name in [(model.brand_table, "decide"), (model.auctions, "sell"), (model.exposure, "step"),
                       (model.pools, "deliver"), (model.alliances, "step"), (model.touches, "step"),
                       (model.purchases, "step"), (model.pools, "join"), (model.auctions, "bill"),
-                      (model.accounts, "settle"), (model.pools, "stamp_members"), (model, "_record"),
+                      (model.accounts, "settle"), (model.pools, "census"), (model, "_record"),
                       (model.accounts, "exits")]:
         timed(obj, name)
     for _ in range(3):  # kernels loaded, first allocations made

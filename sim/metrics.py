@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .arrays import count_cols, count_rows
+from .arrays import count_rows
 from .choice import CHANNELS, PAID, PRIVATE
 from .ledger import BRAND_COST_LINES
 
 if TYPE_CHECKING:
     from .engine.model import TrafficModel
-    from .engine.records import AdsBilled, ConsumerDay, Delivered, Money, Today
+    from .engine.records import AdsBilled, Census, ConsumerDay, Delivered, Money, Today
 
 COUNT_BRAND = (
     ["impressions", "impressions_invalid", "impressions_valid", "impressions_wasted", "clicks",
@@ -94,10 +94,9 @@ class DailyRecorder:
         df[cols[2:]] *= self.model.scale
         return df
 
-    def record(self, today: Today, ads: AdsBilled, day: ConsumerDay, money: Money) -> None:
+    def record(self, today: Today, ads: AdsBilled, day: ConsumerDay, money: Money, census: Census) -> None:
         """One reported day's row per brand and per platform, from the day's records."""
         m = self.model
-        st = m.state
         B = m.n_brands
         t = today.day
         orders = day.orders
@@ -130,16 +129,10 @@ class DailyRecorder:
         col["alliance_fee_income"] = money.fee_income
         col["profit"] = money.profit
         col["cash"] = np.array([b.cash for b in m.brands])
-        tier = st.tier
-        members = count_cols(tier > 0)
-        col["pool_members"] = members.astype(float)
-        pools = np.flatnonzero(members > 0)  # other brands have no members: their counts are 0
-        tier_p = tier[:, pools]
+        col["pool_members"] = census.members.astype(float)
         for k in (1, 2, 3):
-            col[f"pool_members_tier{k}"] = np.zeros(B)
-            col[f"pool_members_tier{k}"][pools] = count_cols(tier_p == k)
-        col["pool_active"] = np.zeros(B)
-        col["pool_active"][pools] = count_cols((tier_p > 0) & ((t - st.t_private[:, pools]) < 7))
+            col[f"pool_members_tier{k}"] = census.tiers[k - 1].astype(float)
+        col["pool_active"] = census.active.astype(float)
         col["pool_joins"] = day.joins.joins
         col["mutes"] = msg.mutes
         col["pool_exits"] = msg.exits

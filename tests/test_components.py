@@ -22,7 +22,7 @@ from sim.state import TRAITS, ConsumerState
 from tests import golden
 
 DAYS = 40  # past the exit (day 12) and the entrant (day 20)
-PHASES = {"exposure": ("step",), "pools": ("deliver", "join", "dissolve", "stamp_members"),
+PHASES = {"exposure": ("step",), "pools": ("deliver", "join", "dissolve", "census"),
           "alliances": ("step",), "touches": ("step",), "purchases": ("step",)}
 
 

@@ -84,3 +84,22 @@ def test_results_are_the_same_on_one_and_two_threads():
         out.append(env_run.stdout.split())
     assert [o[0] for o in out] == ["1", "2"]
     assert out[0][1] == out[1][1]
+
+
+def test_census_counts_members_tiers_and_active_readers_and_stamps_membership():
+    from sim.engine.kernels import census_rows
+
+    rng = np.random.default_rng(5)
+    N, B, day = 3000, 7, 40
+    tier = rng.choice(np.array([0, 0, 0, 1, 2, 3], np.int8), (N, B))
+    t_private = rng.integers(20, 41, (N, B)).astype(np.int16)
+    member_seen = np.full((N, B), -5, np.int16)
+    memberships = np.empty(N, np.int32)
+    counts = census_rows(day, 7, tier, t_private, member_seen, memberships)
+    assert counts[0].tolist() == (tier > 0).sum(axis=0).tolist()
+    for k in (1, 2, 3):
+        assert counts[k].tolist() == (tier == k).sum(axis=0).tolist()
+    assert counts[4].tolist() == ((tier > 0) & (day - t_private < 7)).sum(axis=0).tolist()
+    assert not counts[5].any()
+    assert memberships.tolist() == (tier > 0).sum(axis=1).tolist()
+    assert (member_seen == np.where(tier > 0, day, -5)).all()

@@ -95,3 +95,14 @@ def test_overheads_are_paid_every_live_day_and_the_books_balance():
     # overheads are fixed: the same draws give the same sales, and profit is lower by exactly the overheads
     assert b1["revenue"].tolist() == b0["revenue"].tolist()
     assert (b0["profit"] - b1["profit"]).to_numpy() == pytest.approx([250.0] * 10)
+
+
+def test_a_member_above_the_top_tier_is_caught():
+    m = sim.TrafficModel(config=small_config(agents=500, warmup=0), seed=1)
+    m.state.tier[7, 4] = 4
+    m.state.group[7, 4] = 0
+    m.pools.group_counts[4] = np.array([1])
+    m.pools.group_activity[4] = np.array([1.0])
+    with pytest.raises(InvariantError) as e:
+        m.step()
+    assert e.value.invariant == "members above tier 3"

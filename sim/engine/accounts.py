@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import arrays as ar
 from ..invariants import InvariantError, check_cap, check_finite, close
 from ..ledger import PAYEE, Ledger
 from .component import Component
-from .records import AdsBilled, ConsumerDay, Money, Today
+from .records import AdsBilled, Census, ConsumerDay, Money, Today
 
 
 class Accounts(Component):
@@ -25,7 +24,7 @@ class Accounts(Component):
         super().__init__(model)
         self.ledger = Ledger([b.name for b in model.brands], [p.name for p in model.platforms])
 
-    def settle(self, today: Today, ads: AdsBilled, day: ConsumerDay) -> Money:
+    def settle(self, today: Today, ads: AdsBilled, day: ConsumerDay, census: Census) -> Money:
         m, t, table = self.model, today.day, self.model.brand_table
         B = table.cash.size
         o_b, orders = day.orders.brand, day.orders
@@ -49,7 +48,7 @@ class Accounts(Component):
         self._check_money(t, rows, orders.revenue, flows, profit)
         table.cash += profit
         check_finite(t, {**self.state.float_arrays(), "profit": profit, "ad_spend": ads.ad_spend})
-        self._check_caps(t)
+        self._check_caps(t, census)
         return Money(flows=flows, fee_paid=fee_paid, fee_income=fee_income, profit=profit)
 
     def exits(self, today: Today) -> None:
@@ -81,11 +80,10 @@ class Accounts(Component):
             if not close(got, float(profit[b])):
                 raise InvariantError("profit = revenue - costs", t, brand.name, f"ledger {got} vs {profit[b]}")
 
-    def _check_caps(self, t: int) -> None:
+    def _check_caps(self, t: int, census: Census) -> None:
         m, st, pools = self.model, self.state, self.model.pools
         names = [b.name for b in m.brands]
-        is_member = st.tier > 0
-        members = ar.count_cols(is_member)
+        members = census.members
         check_cap(t, "operator capacity", members, np.where(m.brand_table.run_pool,
                                                             np.maximum(m.brand_table.capacity, 0), members), names)
         for b, counts in enumerate(pools.group_counts):
@@ -95,7 +93,7 @@ class Accounts(Component):
                 if counts.sum() != members[b]:
                     raise InvariantError("population conserved", t, names[b],
                                          f"{counts.sum()} in groups vs {members[b]} members")
-        check_cap(t, "channel slots", ar.count_rows(is_member), st.slots)
-        check_cap(t, "members above tier 3", ar.count_cols(st.tier > 3), 0, names)
+        check_cap(t, "channel slots", census.memberships, st.slots)
+        check_cap(t, "members above tier 3", census.above_top_tier, 0, names)
         if st.tier.shape[0] != m.N:
             raise InvariantError("population conserved", t, "consumers", "population changed size")

@@ -141,3 +141,33 @@ def choice_rows(day, occasion_mult, coef, interval, outside, n_sellers, sellers,
                                             seller_terms, u_search, u_choice, price_sens, on_platform, awareness,
                                             tier, touched, trust, adstock, coupon, coupon_fatigue, coupon_day,
                                             orders, V, consider)
+
+
+@nb.njit(parallel=True, cache=True)
+def census_rows(day, active_days, tier, t_private, member_seen, memberships):
+    """The pools' members counted in one pass over each consumer's row: per brand (6, B) int64 (members,
+    tiers 1, 2 and 3, members who read a message in the last ``active_days``, and members above tier 3,
+    which the invariants reject), and per consumer the
+    pools she belongs to into ``memberships`` (N,); ``member_seen`` is stamped with ``day`` where she is
+    a member. Counts per chunk of rows, added in order: exact.
+    """
+    N, B = tier.shape
+    n_chunks = (N + _CHUNK - 1) // _CHUNK
+    partial = np.zeros((n_chunks, 6, B), np.int64)
+    for chunk in nb.prange(n_chunks):
+        for i in range(chunk * _CHUNK, min(N, (chunk + 1) * _CHUNK)):
+            m = 0
+            for b in range(B):
+                k = tier[i, b]
+                if k > 0:
+                    m += 1
+                    member_seen[i, b] = day
+                    partial[chunk, 0, b] += 1
+                    partial[chunk, k if k <= 3 else 5, b] += 1
+                    if day - t_private[i, b] < active_days:
+                        partial[chunk, 4, b] += 1
+            memberships[i] = m
+    counts = np.zeros((6, B), np.int64)
+    for chunk in range(n_chunks):
+        counts += partial[chunk]
+    return counts

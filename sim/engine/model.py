@@ -33,7 +33,7 @@ from .exposure import Exposure
 from .knobs import apply_knobs, assign_private_share
 from .private_pools import PrivatePools
 from .purchases import Purchases
-from .records import AdsBilled, ConsumerDay, Money, Today
+from .records import AdsBilled, Census, ConsumerDay, Money, Today
 from .touches import Touches
 
 # days the calendar (and the day stamps' dtype) allows past run.days, for models stepped on (the live app)
@@ -174,11 +174,11 @@ class TrafficModel(mesa.Model):
         day = self.consumer_update.step(today, ads)  # 3-7. delivery to joining, over consumers
         self.consumer_seconds += time.perf_counter() - started
         billed = self.auctions.bill(ads, day.delivered.valid)  # 8. spend on what was delivered
-        money = self.accounts.settle(today, billed, day)  # 8. ledger, invariants, cash
+        census = self.pools.census(today)  # 8. the pools' members, counted once for the checks and the metrics
+        money = self.accounts.settle(today, billed, day, census)  # 8. ledger, invariants, cash
         self._push_history(billed, day, money)
-        self.pools.stamp_members(today)
         if reported:
-            self._record(today, billed, day, money)
+            self._record(today, billed, day, money, census)
         self.accounts.exits(today)  # 8. brands without cash leave; entrants enter on their day
         self.day = today.day
 
@@ -202,9 +202,9 @@ class TrafficModel(mesa.Model):
             "revenue": money.flows["revenue"],
         })
 
-    def _record(self, today: Today, billed: AdsBilled, day: ConsumerDay, money: Money) -> None:
+    def _record(self, today: Today, billed: AdsBilled, day: ConsumerDay, money: Money, census: Census) -> None:
         self.recorder.record_market(today.day, day.delivered)
-        self.recorder.record(today, billed, day, money)
+        self.recorder.record(today, billed, day, money, census)
         if self.final_cfg.metrics.order_log:
             o = day.orders
             self.orders_log.append({"day": np.full(o.consumer.size, today.day, np.int32),

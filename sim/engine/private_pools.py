@@ -16,10 +16,12 @@ from .. import arrays as ar
 from .. import pools
 from ..invariants import check_cap
 from ..rng import brand_streams
+from . import kernels
 from .component import Component
-from .records import CarriedOffers, Joins, Orders, PoolDay, Pushes, Today
+from .records import CarriedOffers, Census, Joins, Orders, PoolDay, Pushes, Today
 
 f32 = np.float32
+ACTIVE_DAYS = 7  # a member is active in the brand's pool if she read one of its messages in the last 7 days
 
 
 @dataclass(frozen=True)
@@ -308,5 +310,10 @@ class PrivatePools(Component):
         st.group[who, b] = gid
         st.irritation[who, b] = 0
 
-    def stamp_members(self, today: Today) -> None:
-        ar.stamp(self.state.member_seen, self.state.tier > 0, today.day)
+    def census(self, today: Today) -> Census:
+        """The day's members, counted in one pass over the pools' columns; ``member_seen`` stamped on the way."""
+        st = self.state
+        memberships = np.empty(st.n, np.int32)
+        counts = kernels.census_rows(today.day, ACTIVE_DAYS, st.tier, st.t_private, st.member_seen, memberships)
+        return Census(members=counts[0], tiers=counts[1:4], active=counts[4], above_top_tier=counts[5],
+                      memberships=memberships)

@@ -198,6 +198,17 @@ class ConsumerDay:
 
 
 @dataclass(frozen=True)
+class Census:
+    """The pools' members at the end of the day (after joining), counted once for the checks and the metrics."""
+
+    members: np.ndarray  # int64 (B,): consumers in the pool (tier >= 1)
+    tiers: np.ndarray  # int64 (3, B): members at tiers 1, 2 and 3
+    active: np.ndarray  # int64 (B,): members who read a message of the brand in the last ACTIVE_DAYS days
+    above_top_tier: np.ndarray  # int64 (B,): members at a tier above 3 (an invariant says none)
+    memberships: np.ndarray  # int32 (N,): the pools each consumer belongs to
+
+
+@dataclass(frozen=True)
 class Money:
     """The day's money by ledger account and the brands' profit."""
 
