@@ -22,15 +22,6 @@ import numpy as np
 from .graph import SocialGraph
 
 
-def advocacy(customer: np.ndarray, loyal: np.ndarray, advocate_weight: float) -> np.ndarray:
-    """Per (consumer, brand) weight as a word-of-mouth source: customer + extra for loyal members."""
-    x = customer.astype(np.float32)
-    if advocate_weight:
-        # masked in place: no second (N, B) float32 array (80 MB at 1,000,000 × 20); x + w as before
-        np.add(x, np.float32(advocate_weight), out=x, where=loyal)
-    return x
-
-
 def brand_rate(rate: float, referral_boost: float, reward: np.ndarray) -> np.ndarray:
     """rate · (1 + referral_boost · reward_b) per brand, float32 (B,).
 

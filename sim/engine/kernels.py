@@ -171,3 +171,16 @@ def census_rows(day, active_days, tier, t_private, member_seen, memberships):
     for chunk in range(n_chunks):
         counts += partial[chunk]
     return counts
+
+
+@nb.njit(parallel=True, cache=True)
+def advocacy_rows(orders, tier, alive, advocate_weight, source):
+    """Each pair's weight as a word-of-mouth source (docs/MODEL.md §7.8) into ``source`` (N, B) float32:
+    1 for a customer of the brand, plus ``advocate_weight`` for a loyal member (tier 3), 0 for a brand gone."""
+    zero = np.float32(0)
+    for i in nb.prange(orders.shape[0]):
+        for b in range(orders.shape[1]):
+            x = np.float32(1) if orders[i, b] > 0 else zero
+            if tier[i, b] == 3:
+                x += advocate_weight
+            source[i, b] = x if alive[b] else zero

@@ -28,6 +28,7 @@ class Touches(Component):
         super().__init__(model)
         self.neighbour_share = wom.NeighbourShare(model.graph)
         self.day_buffers = kernels.DayBuffers()
+        self.source_buffers, self.source_turn = kernels.DayBuffers(), 0
         self.backend = kernels.for_backend(model.final_cfg.run.backend, model.n_brands)  # where the row kernels run
 
     def step(self, today: Today, seen: Exposed, offers: OfferDay) -> Touched:
@@ -35,14 +36,14 @@ class Touches(Component):
         N, B = st.awareness.shape
         a = cfg.ads
         if cfg.wom.enabled and cfg.wom.rate > 0:
-            src = wom.advocacy(st.orders > 0, st.tier == 3, cfg.wom.advocate_weight)
-            some_gone = not alive.all()  # else the masks below multiply by ones
-            if some_gone:
-                src *= alive[None, :]
+            # two source buffers in turn: NeighbourShare compares today's source with yesterday's
+            self.source_turn ^= 1
+            src = self.source_buffers.get((N, B), f32, 2)[self.source_turn]
+            kernels.advocacy_rows(st.orders, st.tier, alive, f32(cfg.wom.advocate_weight), src)
             wom_share = self.neighbour_share.neighbour_share(src)
             wom_rate = wom.brand_rate(cfg.wom.rate, cfg.wom.referral_boost_per_rmb,
                                       self.model.brand_table.referral_reward)
-            if some_gone:  # exactly 0, whatever rounding the incremental share left
+            if not alive.all():  # exactly 0, whatever rounding the incremental share left
                 wom_rate *= alive
         else:
             wom_share, wom_rate = np.zeros((N, B), f32), np.zeros(B, f32)
