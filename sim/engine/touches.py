@@ -28,7 +28,6 @@ class Touches(Component):
         super().__init__(model)
         self.neighbour_share = wom.NeighbourShare(model.graph)
         self.day_buffers = kernels.DayBuffers()
-        self.source_buffers, self.source_turn = kernels.DayBuffers(), 0
         self.backend = kernels.for_backend(model.final_cfg.run.backend, model.n_brands)  # where the row kernels run
 
     def step(self, today: Today, seen: Exposed, offers: OfferDay) -> Touched:
@@ -36,9 +35,9 @@ class Touches(Component):
         N, B = st.awareness.shape
         a = cfg.ads
         if cfg.wom.enabled and cfg.wom.rate > 0:
-            # two source buffers in turn: NeighbourShare compares today's source with yesterday's
-            self.source_turn ^= 1
-            src = self.source_buffers.get((N, B), f32, 2)[self.source_turn]
+            # a fresh array, not a buffer: NeighbourShare holds yesterday's source until it has today's, and two
+            # buffers held all day would be 80 MB more at the day's peak at 1,000,000 x 20
+            src = np.empty((N, B), f32)
             kernels.advocacy_rows(st.orders, st.tier, alive, f32(cfg.wom.advocate_weight), src)
             wom_share = self.neighbour_share.neighbour_share(src)
             wom_rate = wom.brand_rate(cfg.wom.rate, cfg.wom.referral_boost_per_rmb,
