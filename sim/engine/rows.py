@@ -163,9 +163,10 @@ def choose_row(i, c, t, coef, outside, n_sellers, sellers, seller_platform, sell
     """Consumer i's purchase at an occasion in category c: -1 the outside option, else the seller's index.
 
     docs/MODEL.md §9 "Choice", with the search and choice uniforms of the (N, C) draws. Every
-    operation has the float width numpy gives the same expression in :func:`sim.choice.logit_pick` and
-    the consideration set (float32 products of state columns, float64 sums), so the picks are numpy's
-    but for rounding in the last bit of ``exp``/``pow`` (a flip once in about 10^8 decisions).
+    operation has the float width numpy gives the same expression (float32 products of state columns,
+    float64 utilities, sums in numpy's order: :func:`pairwise_sum`), so the picks are those of the numpy
+    code this replaced, but where the last bit of ``exp`` or ``pow`` differs and a uniform falls within
+    that rounding of a boundary (none in the golden file's three markets).
     ``coef``: consideration threshold, organic search rate, β_price, β_trust, β_ad, β_coupon, β_tier,
     β_habit, β_touch, the Hill half-saturation to its shape, the shape, the attribution window.
     ``seller_terms[c]``: β_q·quality, ln(price / reference price), price and organic-search weight per seller.
