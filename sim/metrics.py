@@ -236,7 +236,7 @@ def _brand_sums(brand: np.ndarray, values: np.ndarray, B: int) -> np.ndarray:
     """
     values = np.asarray(values, dtype=float)
     ok = ~np.isnan(values)
-    out = np.bincount(brand[ok], values[ok], minlength=B)[:B]
+    out = np.bincount(brand[ok], values[ok], minlength=B)[:B].astype(float)  # bincount of nothing is int64
     out[np.bincount(brand[ok], minlength=B)[:B] == 0] = np.nan
     return out
 
