@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .arrays import count_rows
 from .choice import CHANNELS, PAID, PRIVATE
 from .ledger import BRAND_COST_LINES
 
@@ -74,7 +75,9 @@ class DailyRecorder:
         ÷ the mean tolerance cap.
         """
         m = self.model
-        x = delivered.reach_breadth / max(m.cfg.fatigue.tolerance_mean, 1e-9)
+        st = m.state
+        breadth = count_rows((t - st.last_reached) < m.cfg.fatigue.window_days)
+        x = breadth / max(m.cfg.fatigue.tolerance_mean, 1e-9)
         b = np.clip(np.searchsorted(X_BINS, x, side="right") - 1, 0, len(X_BINS) - 1)
         valid = np.bincount(b, delivered.valid_per_consumer.astype(np.float64), len(X_BINS))
         waste = np.bincount(b, delivered.wasted_per_consumer.astype(np.float64), len(X_BINS))

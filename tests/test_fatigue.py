@@ -11,31 +11,21 @@ KEY = np.array([21, 22], np.uint64)  # the counter key of a made-up run
 
 
 def _expose(last_attended, tolerance, day, window=7, lam=1.0, enabled=True, wearout=np.inf, penalty=0.0,
-            adstock=None, trust=None, last_reached=None):
+            adstock=None, trust=None):
     """One call of the exposure kernel the engine runs; every pair in segment."""
     N, B = last_attended.shape
     f = np.float32
-    reached = np.full((N, B), NEVER) if last_reached is None else last_reached
-    st = dict(last_attended=last_attended.astype(np.int32), last_reached=reached.astype(np.int32),
+    st = dict(last_attended=last_attended.astype(np.int32), last_reached=np.full((N, B), NEVER, np.int32),
               t_paid=np.full((N, B), NEVER, np.int32),
               adstock=np.zeros((N, B), f) if adstock is None else adstock,
               awareness=np.zeros((N, B), f), trust=np.full((N, B), 0.5, f) if trust is None else trust,
               annoyance=np.zeros(N, f))
     out = {k: np.empty((N, B), f) for k in ("effective", "touch_draw")}
-    out |= {k: np.empty(N, f) for k in ("valid_rows", "wasted_rows")} | {"reach_rows": np.empty(N, np.int16)}
+    out |= {k: np.empty(N, f) for k in ("valid_rows", "wasted_rows")}
     by_brand = kernels.exposure_rows(day, np.full(B, lam, f), np.ones((N, B), bool), np.asarray(tolerance, np.int32),
                                      window, enabled, f(wearout), f(penalty), f(0.5), f(np.log1p(-0.1)), f(0.9),
                                      f(0.01), KEY, *st.values(), *out.values())
     return {**st, **out, "valid_by_brand": by_brand[0], "wasted_by_brand": by_brand[1]}
-
-
-def test_the_kernel_counts_each_consumers_reach_breadth_within_the_window():
-    N, B, window = 400, 8, 5
-    last = np.random.default_rng(3).integers(0, 10, (N, B))
-    r = _expose(np.full((N, B), NEVER), np.full(N, 3), day=10, lam=0.3, window=window, last_reached=last)
-    # F3's x: brands whose valid impressions reached her within the window, today's included
-    assert (r["reach_rows"] == ((10 - r["last_reached"]) < window).sum(axis=1)).all()
-    assert 0 < r["reach_rows"].mean() < B
 
 
 def _priority(day, N, B):

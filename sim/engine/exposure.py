@@ -33,7 +33,7 @@ class Exposure(Component):
         N, B = st.awareness.shape
         a, fc = cfg.ads, cfg.fatigue
         eff, touch_draw = self.day_buffers.get((N, B), f32, 2)
-        valid_rows, wasted_rows, reach_rows = np.empty(N, f32), np.empty(N, f32), np.empty(N, np.int16)
+        valid_rows, wasted_rows = np.empty(N, f32), np.empty(N, f32)
         # one fused pass over each consumer's row (sim.engine.kernels), counter-based draws
         by_brand = self.backend.exposure_rows(
             today.day, ads.per_consumer.astype(f32), self.model.auctions.in_segment, st.tolerance,
@@ -41,7 +41,6 @@ class Exposure(Component):
             f32(np.log1p(-a.awareness_per_exposure)), f32(fc.annoyance_decay), f32(a.annoyance_per_wasted),
             self.key,
             st.last_attended, st.last_reached, st.t_paid, st.adstock, st.awareness, st.trust, st.annoyance,
-            eff, touch_draw, valid_rows, wasted_rows, reach_rows)
+            eff, touch_draw, valid_rows, wasted_rows)
         return Exposed(effective=eff, touch_draw=touch_draw, delivered=Delivered(
-            valid=by_brand[0], wasted=by_brand[1], valid_per_consumer=valid_rows, wasted_per_consumer=wasted_rows,
-            reach_breadth=reach_rows))
+            valid=by_brand[0], wasted=by_brand[1], valid_per_consumer=valid_rows, wasted_per_consumer=wasted_rows))

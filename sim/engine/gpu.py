@@ -56,12 +56,12 @@ def _blocks(n_rows: int) -> int:
 def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                   log_keep_unaware, annoyance_decay, annoyance_per_wasted, key,
                   last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance,
-                  effective, touch_draw, valid_rows, wasted_rows, reach_rows):
+                  effective, touch_draw, valid_rows, wasted_rows):
     """:func:`sim.engine.kernels.exposure_rows` on the GPU: upload, one thread per consumer, download."""
     lam_d, in_segment_d, tolerance_d, key_d = _on_device((lam, in_segment, tolerance, key))
     by_brand = np.zeros((2, in_segment.shape[1]))
     written = (last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance, effective, touch_draw,
-               valid_rows, wasted_rows, reach_rows, by_brand)
+               valid_rows, wasted_rows, by_brand)
     written_d = _on_device(written)
     _kernels().exposure_kernel[_blocks(in_segment.shape[0]), THREADS_PER_BLOCK](
         int(day), lam_d, in_segment_d, tolerance_d, int(window), bool(fatigue_on), wearout_frequency, trust_penalty,

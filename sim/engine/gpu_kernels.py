@@ -14,8 +14,7 @@ from .rows import expose_row, touch_row
 @cuda.jit
 def exposure_kernel(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                     log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
-                    adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, reach_rows,
-                    by_brand):
+                    adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, by_brand):
     i = cuda.grid(1)
     if i < in_segment.shape[0]:
         n_row = cuda.local.array(MAX_BRANDS, np.float32)
@@ -25,8 +24,8 @@ def exposure_kernel(day, lam, in_segment, tolerance, window, fatigue_on, wearout
         order = cuda.local.array(MAX_BRANDS, np.int32)
         expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                    log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
-                   adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, reach_rows,
-                   n_row, waste_row, prio, state, order)
+                   adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, n_row,
+                   waste_row, prio, state, order)
         for b in range(in_segment.shape[1]):
             # float64 sums of whole numbers of impressions: exact in any order the atomics take
             cuda.atomic.add(by_brand, (0, b), np.float64(n_row[b]))

@@ -77,12 +77,11 @@ def pair_uniforms(key, day, consumers, brands, word):
 def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                   log_keep_unaware, annoyance_decay, annoyance_per_wasted, key,
                   last_attended, last_reached, t_paid, adstock, awareness, trust, annoyance,
-                  effective, touch_draw, valid_rows, wasted_rows, reach_rows):
+                  effective, touch_draw, valid_rows, wasted_rows):
     """Exposure for every consumer (:func:`sim.engine.rows.expose_row`), chunks of rows in parallel.
 
-    Writes the state columns in place, fills ``effective`` and ``touch_draw`` (N, B), the consumers'
-    valid and wasted impressions ``valid_rows`` and ``wasted_rows`` and reach breadth ``reach_rows``
-    (N,), and returns the brands'
+    Writes the state columns in place, fills ``effective`` and ``touch_draw`` (N, B) and the consumers'
+    valid and wasted impressions ``valid_rows`` and ``wasted_rows`` (N,), and returns the brands'
     (2, B) float64: valid impressions delivered, and wasted. Each chunk of rows adds up its own
     partial sums and the chunks are added in order, so the sums do not depend on the number of
     threads (and with whole numbers of impressions, as float64, on no order at all).
@@ -101,7 +100,7 @@ def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
             expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty,
                        theta, log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended,
                        last_reached, t_paid, adstock, awareness, trust, annoyance, effective, touch_draw,
-                       valid_rows, wasted_rows, reach_rows, n_row, waste_row, prio, state, order)
+                       valid_rows, wasted_rows, n_row, waste_row, prio, state, order)
             for b in range(B):
                 partial[chunk, 0, b] += n_row[b]
                 partial[chunk, 1, b] += waste_row[b]

@@ -64,14 +64,13 @@ class Delivered:
     wasted: np.ndarray  # float64 (B,)
     valid_per_consumer: np.ndarray  # f32 (N,)
     wasted_per_consumer: np.ndarray  # f32 (N,)
-    reach_breadth: np.ndarray  # int16 (N,): brands whose valid impressions reached her within fatigue.window_days
 
     @classmethod
-    def from_pairs(cls, valid: np.ndarray, wasted: np.ndarray, reach_breadth: np.ndarray) -> Delivered:
+    def from_pairs(cls, valid: np.ndarray, wasted: np.ndarray) -> Delivered:
         """The sums of (N, B) arrays of impressions per pair (the per-agent reference keeps those)."""
         return cls(valid=valid.sum(axis=0, dtype=np.float64), wasted=wasted.sum(axis=0, dtype=np.float64),
                    valid_per_consumer=valid.sum(axis=1, dtype=np.float32),
-                   wasted_per_consumer=wasted.sum(axis=1, dtype=np.float32), reach_breadth=reach_breadth)
+                   wasted_per_consumer=wasted.sum(axis=1, dtype=np.float32))
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ def to_unit(x):
 @register_jitable
 def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
-               adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, reach_rows, n_row,
-               waste_row, prio, state, order):
+               adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, n_row, waste_row,
+               prio, state, order):
     """Consumer i: delivery, the tolerance cap, wear-out, stamps, ad stock, awareness, trust, annoyance.
 
     One counter block per pair and day gives its uniforms: word 0 delivers ⌊λ_b + u⌋ impressions
@@ -54,9 +54,7 @@ def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
     The impressions delivered and wasted are left per brand in the scratch rows ``n_row`` and
     ``waste_row`` (the caller adds them up per brand) and summed for the consumer in ``valid_rows[i]``
     and ``wasted_rows[i]``: nothing needs them per pair, and two (N, B) arrays fewer are 160 MB at
-    1,000,000 × 20. ``reach_rows[i]`` gets her reach breadth: the brands whose valid impressions reached
-    her within the window, today's included (F3's fatigue curve). ``prio``, ``state`` and ``order`` are
-    scratch rows too; all have at least B entries.
+    1,000,000 × 20. ``prio``, ``state`` and ``order`` are scratch rows too; all have at least B entries.
     """
     B = lam.size
     d = np.uint64(day + DAY_OFFSET)
@@ -98,7 +96,6 @@ def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
             state[order[x]] = -1
     valid_row = np.float32(0)
     wasted_row = np.float32(0)
-    breadth = 0
     for b in range(B):
         n = n_row[b]
         attended = state[b] > 0
@@ -112,7 +109,6 @@ def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
         wasted_row += waste
         last_attended[i, b] = day if attended else last_attended[i, b]
         last_reached[i, b] = day if n > 0 else last_reached[i, b]
-        breadth += (day - last_reached[i, b]) < window
         t_paid[i, b] = day if eff > 0 else t_paid[i, b]
         if eff > 0 and log_keep_unaware != 0:  # 1 − (1 − A)·(1 − a)^e
             awareness[i, b] = 1 - (1 - awareness[i, b]) * np.float32(math.exp(eff * log_keep_unaware))
@@ -121,7 +117,6 @@ def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
             trust[i, b] = max(trust[i, b] - trust_penalty * excess, np.float32(0))
     valid_rows[i] = valid_row
     wasted_rows[i] = wasted_row
-    reach_rows[i] = breadth
     annoyance[i] = annoyance[i] * annoyance_decay + annoyance_per_wasted * wasted_row
 
 

@@ -201,9 +201,7 @@ class ReferenceConsumers:
                                  "contribution", "clicked")}
         orders = Orders(consumer=np.array([r[0] for r in rows], dtype=np.int64),
                         brand=np.array([r[1] for r in rows], dtype=np.int64), **cols)
-        reach = ((self.ref_day - st.last_reached) < self.model.cfg.fatigue.window_days).sum(axis=1)
-        delivered = Delivered.from_pairs(np.array(self.day_imps, np.float32), np.array(self.day_wasted, np.float32),
-                                         reach.astype(np.int16))
+        delivered = Delivered.from_pairs(np.array(self.day_imps, np.float32), np.array(self.day_wasted, np.float32))
         return ConsumerDay(delivered=delivered, clicks=np.array(self.clicks), messages=msg,
                            offers=OfferDay(fees=fees), orders=orders, joins=joins)
 
