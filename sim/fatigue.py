@@ -1,7 +1,8 @@
 """Ad fatigue: geometric ad stock, Hill saturation, the tolerance cap and wear-out.
 
 The cap, wear-out and ad stock run in the fused exposure kernel
-(:func:`sim.engine.kernels.exposure_rows`); the Hill response, read by choice, is here.
+(:func:`sim.engine.kernels.exposure_rows`); the Hill response is :func:`sim.engine.rows.hill`,
+which the choice kernel reads.
 
 Sources: docs/MODEL.md §7.2 and S3 (users attend to at most ~15 brands' ads at once);
 geometric adstock and Hill saturation as in the marketing-mix models Robyn and Meridian.
@@ -18,13 +19,3 @@ Per consumer i and brand b, with n_ib valid impressions delivered today:
   impressions.
 * response: Hill(x*) = x*^α / (x*^α + K^α).
 """
-
-from __future__ import annotations
-
-import numpy as np
-
-
-def hill(x: np.ndarray, half: float, shape: float) -> np.ndarray:
-    """Hill saturation x^α / (x^α + K^α), in [0, 1)."""
-    xa = np.power(np.maximum(x, 0), shape)
-    return xa / (xa + half**shape)

@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim import fatigue
-from sim.engine import kernels
+from sim.engine import kernels, rows
 from sim.state import NEVER
 from tests.conftest import small_config
 
@@ -84,7 +83,9 @@ def test_wear_out_adstock_and_hill():
     # no impressions the next day: the stock decays by θ = 0.5
     r = _expose(np.full((1, 2), 1), [5], day=2, lam=0.0, adstock=r["adstock"])
     assert r["adstock"][0, 0] == pytest.approx(1.5)
-    assert fatigue.hill(np.array([2.0]), 2.0, 1.5)[0] == pytest.approx(0.5)
+    f = np.float32
+    assert rows.hill(f(2.0), f(2.0**1.5), f(1.5)) == pytest.approx(0.5)  # half saturation at x = K
+    assert rows.hill(f(-1.0), f(2.0**1.5), f(1.5)) == 0  # no stock, no response
 
 
 def test_delivery_rounds_lambda_stochastically():

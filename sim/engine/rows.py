@@ -150,6 +150,16 @@ def touch_row(i, day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, t
 
 
 @register_jitable(inline="always")
+def hill(x, half_to_shape, shape):
+    """Hill saturation of ad stock x: x^α / (x^α + K^α), in [0, 1) (docs/MODEL.md §7.2), float32.
+
+    ``half_to_shape`` is K^α, computed once a day, ``shape`` α.
+    """
+    xa = max(x, np.float32(0)) ** shape
+    return xa / (xa + half_to_shape)
+
+
+@register_jitable(inline="always")
 def has_occasion(i, c, occasion_mult, interval, u_occ, needs, rate_mult):
     """Consumer i has a purchase occasion in category c today: P = min(1, m_t · r_i / interval_c)."""
     p = min(1.0, np.float64(np.float32(occasion_mult) * rate_mult[i]) / interval[c])
@@ -201,11 +211,9 @@ def choose_row(i, c, t, coef, outside, n_sellers, sellers, seller_platform, sell
     for j in range(k):
         b = sellers[c, j]
         coupon_value = coupon[i, b] * np.exp(-coupon_fatigue[i, b]) if (t - coupon_day[i, b]) < window else f32(0)
-        xa = max(adstock[i, b], f32(0)) ** shape
-        hill = xa / (xa + half_pow)
         v = seller_terms[c, 0, j] - np.float64(sens) * seller_terms[c, 1, j]
         v += np.float64(b_trust * trust[i, b])
-        v += np.float64(b_ad * hill)
+        v += np.float64(b_ad * hill(adstock[i, b], half_pow, shape))
         v += np.float64(b_coupon * coupon_value) / seller_terms[c, 2, j]
         v += coef[6] * tier[i, b]
         v += coef[7] * (1.0 if orders[i, b] > 0 else 0.0)
