@@ -73,6 +73,16 @@ def pair_uniforms(key, day, consumers, brands, word):
     return out
 
 
+@nb.njit(cache=True)
+def _chunks_in_order(partial):
+    """The sum over axis 0 of per-chunk partial sums, added chunk by chunk: whatever thread computed each
+    chunk, the total is the same for any number of threads."""
+    total = np.zeros(partial.shape[1:], partial.dtype)
+    for chunk in range(partial.shape[0]):
+        total += partial[chunk]
+    return total
+
+
 @nb.njit(parallel=True, cache=True)
 def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                   log_keep_unaware, annoyance_decay, annoyance_per_wasted, key,
@@ -83,8 +93,8 @@ def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
     Writes the state columns in place, fills ``effective`` and ``touch_draw`` (N, B) and the consumers'
     valid and wasted impressions ``valid_rows`` and ``wasted_rows`` (N,), and returns the brands'
     (2, B) float64: valid impressions delivered, and wasted. Each chunk of rows adds up its own
-    partial sums and the chunks are added in order, so the sums do not depend on the number of
-    threads (and with whole numbers of impressions, as float64, on no order at all).
+    partial sums (:func:`_chunks_in_order`; with whole numbers of impressions, as float64, exact in
+    any order anyway).
     """
     N, B = in_segment.shape
     n_chunks = (N + _CHUNK - 1) // _CHUNK
@@ -104,10 +114,7 @@ def exposure_rows(day, lam, in_segment, tolerance, window, fatigue_on, wearout_f
             for b in range(B):
                 partial[chunk, 0, b] += n_row[b]
                 partial[chunk, 1, b] += waste_row[b]
-    by_brand = np.zeros((2, B))
-    for chunk in range(n_chunks):
-        by_brand += partial[chunk]
-    return by_brand
+    return _chunks_in_order(partial)
 
 
 @nb.njit(parallel=True, cache=True)
@@ -145,11 +152,11 @@ def choice_rows(day, occasion_mult, coef, interval, outside, n_sellers, sellers,
 
 @nb.njit(parallel=True, cache=True)
 def census_rows(day, active_days, tier, t_private, member_seen, memberships):
-    """The pools' members counted in one pass over each consumer's row: per brand (6, B) int64 (members,
-    tiers 1, 2 and 3, members who read a message in the last ``active_days``, and members above tier 3,
-    which the invariants reject), and per consumer the
-    pools she belongs to into ``memberships`` (N,); ``member_seen`` is stamped with ``day`` where she is
-    a member. Counts per chunk of rows, added in order: exact.
+    """The pools' members counted in one pass over each consumer's row.
+
+    Returns per brand (6, B) int64: members, tiers 1, 2 and 3, members who read a message in the last
+    ``active_days``, and members above tier 3 (which the invariants reject). Fills ``memberships`` (N,)
+    with the pools each consumer belongs to, and stamps ``member_seen`` with ``day`` where she is a member.
     """
     N, B = tier.shape
     n_chunks = (N + _CHUNK - 1) // _CHUNK
@@ -167,10 +174,7 @@ def census_rows(day, active_days, tier, t_private, member_seen, memberships):
                     if day - t_private[i, b] < active_days:
                         partial[chunk, 4, b] += 1
             memberships[i] = m
-    counts = np.zeros((6, B), np.int64)
-    for chunk in range(n_chunks):
-        counts += partial[chunk]
-    return counts
+    return _chunks_in_order(partial)
 
 
 @nb.njit(parallel=True, cache=True)
