@@ -1,7 +1,8 @@
 """Independent random streams per purpose, spawned from the run's seed (docs/MODEL.md §4).
 
-Each stream draws fixed-shape arrays every day whether or not they are used, so that a
-change in one brand's strategy moves nobody else's draws except through the model's own
+Each PCG64 stream draws fixed-shape arrays every day whether or not they are used; the
+counter-based purposes (``stream_key``) draw per (consumer, brand, day) by construction. Either
+way a change in one brand's strategy moves nobody else's draws except through the model's own
 mechanics (common random numbers across scenario arms).
 """
 
@@ -21,9 +22,9 @@ PURPOSES = (
     "auction",  # reserved for auction tie-breaking
     "delivery",  # ad impressions to consumers
     "attention",  # tolerance-cap priority and touch (click / word-of-mouth) draws
-    "messages",  # private-channel reach, reading, response, tiers, mutes and exits (per brand: brand_streams)
+    "messages",  # private-channel reach, reading, response, tiers, mutes and exits (counter-based: stream_key)
     "wom",  # reserved for word-of-mouth extensions
-    "joining",  # joining a pool after a purchase (per brand: brand_streams)
+    "joining",  # joining a pool after a purchase (counter-based: stream_key)
 )
 
 
@@ -42,24 +43,12 @@ def make_streams(ss: np.random.SeedSequence) -> dict[str, np.random.Generator]:
     return {name: np.random.Generator(np.random.PCG64(child)) for name, child in zip(PURPOSES, children, strict=True)}
 
 
-def brand_streams(ss: np.random.SeedSequence, purpose: str, n_brands: int) -> list[np.random.Generator]:
-    """One generator per brand for a purpose whose draws concern (consumer, brand) pairs.
-
-    Child b of the purpose's SeedSequence feeds brand b, which draws only for its own pool
-    (its members' messages; its buyers' join decisions). A brand's draws then depend on its own
-    history only: a brand that opens a pool in one arm moves no other brand's draws, and brands
-    without pools draw nothing (docs/MODEL.md §4, common random numbers).
-    """
-    purpose_ss = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose),))
-    return [np.random.Generator(np.random.PCG64(child)) for child in purpose_ss.spawn(n_brands)]
-
-
 def stream_key(ss: np.random.SeedSequence, purpose: str) -> np.ndarray:
     """A counter-based purpose's Philox key: two uint32 words (held in uint64) from the run's SeedSequence.
 
-    The kernels draw the uniforms of pair (i, b) on day t as Philox4x32-10 of the counter (i, b, t, 0)
-    under this key (docs/MODEL.md §4). The extra spawn-key word keeps the key apart from the purpose's
-    PCG64 child, which ``make_streams`` still creates.
+    The kernels draw the uniforms of pair (i, b) on day t as Philox4x32-10 of the counter (i, b, t, j)
+    under this key, j = 0 for the first four words (docs/MODEL.md §4). The extra spawn-key word keeps
+    the key apart from the purpose's PCG64 child, which ``make_streams`` still creates.
     """
     child = np.random.SeedSequence(ss.entropy, spawn_key=tuple(ss.spawn_key) + (PURPOSES.index(purpose), 0x9C))
     return child.generate_state(2, np.uint32).astype(np.uint64)

@@ -73,6 +73,29 @@ def pair_uniforms(key, day, consumers, brands, word):
     return out
 
 
+@nb.njit(parallel=True, cache=True)
+def member_uniforms(key, day, rows, cols, tier):
+    """The pools' five uniforms of each member on ``day``: hosted reach, reading, response, tier move, mute/exit.
+
+    ``tier`` is the (rows, cols) block of members × pools; entries of non-members are 0. The first four
+    are the words of the pair's counter block (i, b, day, 0), the fifth word 0 of block (i, b, day, 1).
+    """
+    out = np.zeros((5, rows.size, cols.size), np.float32)
+    d = np.uint64(day + DAY_OFFSET)
+    for r in nb.prange(rows.size):
+        i = np.uint64(rows[r])
+        for j in range(cols.size):
+            if tier[r, j] > 0:
+                b = np.uint64(cols[j])
+                w = philox4x32(i, b, d, np.uint64(0), key[0], key[1])
+                out[0, r, j] = to_unit(w[0])
+                out[1, r, j] = to_unit(w[1])
+                out[2, r, j] = to_unit(w[2])
+                out[3, r, j] = to_unit(w[3])
+                out[4, r, j] = to_unit(philox4x32(i, b, d, np.uint64(1), key[0], key[1])[0])
+    return out
+
+
 @nb.njit(cache=True)
 def _chunks_in_order(partial):
     """The sum over axis 0 of per-chunk partial sums, added chunk by chunk: whatever thread computed each

@@ -1,8 +1,8 @@
 """Private pools: pushes, reading within attention, tiers, mutes, exits, joining and group activity.
 
 docs/MODEL.md §3 steps 4 and 7, §9 "Private pools". The component owns the pools' group state
-(members per group, group activity, messages pushed so far) and the per-brand message and
-joining streams. Like a mesa-frames agent set, each day it selects the block it acts on (pool
+(members per group, group activity, messages pushed so far) and the counter-based message and
+joining draws. Like a mesa-frames agent set, each day it selects the block it acts on (pool
 members × brands with members) and updates only that block.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 from .. import arrays as ar
 from .. import pools
 from ..invariants import check_cap
-from ..rng import brand_streams
+from ..rng import stream_key
 from . import kernels
 from .component import Component
 from .records import CarriedOffers, Census, Joins, Orders, PoolDay, Pushes, Today
@@ -42,12 +42,12 @@ class PrivatePools(Component):
     node = "private"
     owns = ("coupon_fatigue", "irritation", "t_private", "tier", "muted", "group", "member_seen")
     writes = ("trust", "coupon", "coupon_day", "annoyance")
-    streams = ("messages", "joining")
+    streams = ("messages", "joining")  # counter-based (sim.engine.kernels): a member's draws are hers alone
 
     def __init__(self, model, n_brands: int):
         super().__init__(model)
-        self.message_streams = brand_streams(model.seed_sequence, "messages", n_brands)
-        self.joining_streams = brand_streams(model.seed_sequence, "joining", n_brands)
+        self.message_key = stream_key(model.seed_sequence, "messages")
+        self.joining_key = stream_key(model.seed_sequence, "joining")
         self.group_counts = [np.zeros(0, dtype=np.int64) for _ in range(n_brands)]
         self.group_activity = [np.zeros(0) for _ in range(n_brands)]
         self.sent_before = np.zeros(n_brands, dtype=np.int64)  # messages pushed so far (content interleaving)
@@ -93,7 +93,7 @@ class PrivatePools(Component):
         if cols.size == 0:
             st.irritation *= f32(pc.irritation_decay)
             return PoolDay(*(np.zeros(B) for _ in range(5)))
-        blk = self._select(cols)
+        blk = self._select(today, cols)
         u_reach, u_read, u_resp, u_tier, u_mute = blk.draws
         push = self.pushes(today)
         k_all = push.all[cols]
@@ -131,20 +131,18 @@ class PrivatePools(Component):
         return PoolDay(content_cost=content_cost, sent=sent, read=read, mutes=mutes, exits=exits,
                        respond_i=blk.rows[ri], respond_b=cols[rj], carried=carried)
 
-    def _select(self, cols: np.ndarray) -> _Block:
+    def _select(self, today: Today, cols: np.ndarray) -> _Block:
         """The members × pools block and its five uniforms a day per member of each pool.
 
-        Drawn from the brand's own stream in consumer order; non-members' entries are 0 and every
-        use of them is masked by membership (with k_recv = 0, reads = ⌊0 + 0⌋ = 0).
+        Counter-based (``kernels.member_uniforms``): a member's draws depend on (seed, day, consumer,
+        brand) alone. Non-members' entries are 0 and every use of them is masked by membership
+        (with k_recv = 0, reads = ⌊0 + 0⌋ = 0).
         """
         st = self.state
         rows = np.flatnonzero(ar.count_rows(st.tier[:, cols] > 0) > 0)
         index = np.ix_(rows, cols)
         tier = st.tier[index]
-        draws = np.zeros((5, rows.size, cols.size), f32)
-        for j, b in enumerate(cols):
-            mine = np.flatnonzero(tier[:, j] > 0)
-            draws[:, mine, j] = self.message_streams[b].random((5, mine.size), dtype=f32)
+        draws = kernels.member_uniforms(self.message_key, today.day, rows, cols, tier)
         return _Block(rows=rows, cols=cols, index=index, tier=tier, member=(tier > 0) & ~st.muted[index],
                       draws=draws)
 
@@ -262,19 +260,14 @@ class PrivatePools(Component):
         joins, incentives = np.zeros(B), np.zeros(B)
         o_i, o_b = orders.consumer, orders.brand
         pool_on = table.run_pool & today.alive
-        # one uniform per consumer a day for each brand running a pool, used or not
-        N = st.tier.shape[0]
-        u = {int(b): self.joining_streams[b].random(N, dtype=f32) for b in np.flatnonzero(pool_on)}
         cand = pool_on[o_b] & (st.tier[o_i, o_b] == 0)
         if not cand.any():
             return Joins(joins=joins, incentives=incentives)
         ci, cb = o_i[cand], o_b[cand]
         p_join = np.array([pools.join_probability(x, pc.join_base, pc.join_per_rmb, pc.join_max)
                            for x in table.join_incentive])
-        uu = np.empty(ci.size, f32)
-        for b in np.unique(cb):
-            sel = cb == b
-            uu[sel] = u[int(b)][ci[sel]]
+        # one counter-based uniform per (consumer, brand, day): the same for a consumer's two orders of a brand
+        uu = kernels.pair_uniforms(self.joining_key, today.day, ci, cb, 0)
         acc = uu < p_join[cb]
         ci, cb, uu = ci[acc], cb[acc], uu[acc]
         # a free channel slot is needed: joins today count against it, smallest draw first
