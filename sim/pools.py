@@ -18,6 +18,9 @@ Sources: S5–S10, S13, S14 and seed 001's three operating modes. Per member i o
   − g_s·(coupon reads per member) + g_n·(partner offers read per member), in [0, 1].
 * capacity: members ≤ operators × capacity per operator (and the strategy's cap); groups
   hold at most ``group_size`` members (500 people, divided by the population scale).
+
+This module holds the brand-level rules; a member's row (reading, effects, tiers, mutes, exits) is
+:mod:`sim.engine.member_rows`, compiled into the engine's kernel.
 """
 
 from __future__ import annotations
@@ -39,21 +42,6 @@ def hosted_reach(day: int, start: float, end: float, throttle_days: int) -> floa
     """Organic reach of a platform-hosted pool on a reported day (linear throttle from day 1)."""
     frac = min(max((day - 1) / throttle_days, 0.0), 1.0)
     return start + (end - start) * frac
-
-
-def stochastic_round(x: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """⌊x + u⌋ = ⌊x⌋ + 1[u ≥ 1 − frac(x)]: an integer count with expectation x, from one uniform.
-
-    Two array operations instead of four for ⌊x⌋ + 1[u < frac(x)], with the same distribution.
-    """
-    return np.floor(x + u)
-
-
-def read_probability(attention: np.ndarray, received_total: np.ndarray, activity: np.ndarray,
-                     loyal: np.ndarray, tier3_bonus: float) -> np.ndarray:
-    """ρ = min(1, A_i / m_i) · activity · (1 + bonus·loyal), capped at 1 (arrays over members)."""
-    share = np.minimum(1.0, attention / np.maximum(received_total, 1e-12))
-    return np.minimum(1.0, share * activity * (1.0 + tier3_bonus * loyal))
 
 
 def join_probability(incentive: float, base: float, per_rmb: float, cap: float) -> float:
@@ -86,22 +74,3 @@ def update_activity(activity: np.ndarray, members: np.ndarray, content_reads: np
     a = activity + decay * (floor - activity) + boost
     a += from_content * content_reads / per - from_spam * coupon_reads / per + novelty * offer_reads / per
     return np.clip(a, 0.0, 1.0)
-
-
-def transitions(tier: np.ndarray, content_read: np.ndarray, irritation: np.ndarray, u: np.ndarray,
-                tier_up: float | np.ndarray, tier_down_rate: float) -> np.ndarray:
-    """New tiers of members (1..3) from one uniform each.
-
-    Up one tier with probability 1 − (1 − tier_up)^(content read); otherwise down one tier
-    (not below 1) with probability tier_down_rate · irritation.
-    """
-    p_up = 1.0 - np.power(1.0 - tier_up, content_read)
-    p_down = np.minimum(1.0, tier_down_rate * irritation)
-    up = (u < p_up) & (tier < 3)
-    down = ~up & (u > 1.0 - p_down) & (tier > 1)
-    return (tier + up - down).astype(tier.dtype)
-
-
-def mute_probability(irritation: np.ndarray, annoyance: np.ndarray, rate: float, threshold: float) -> np.ndarray:
-    """Daily chance a member mutes: rate · (irritation + annoyance − threshold)^+ , capped at 1."""
-    return np.minimum(1.0, rate * np.maximum(irritation + annoyance - threshold, 0.0))

@@ -34,29 +34,6 @@ def test_a_pair_draws_the_same_uniform_whatever_the_population():
     assert u.min() >= 0 and u.max() < 1
 
 
-def test_a_members_message_draws_are_hers_whoever_else_is_a_member():
-    """A pool member's five uniforms depend on (seed, day, consumer, brand) alone (docs/MODEL.md §4):
-    the same in a block of 3 pools × 50 members as in a block of one pool and a few of them."""
-    key = np.array([7, 8], np.uint64)
-    rows, cols = np.arange(100, 150), np.array([1, 4, 9])
-    tier = np.ones((rows.size, cols.size), np.int8)
-    tier[::3, 1] = 0  # non-members of pool 4 get no draws
-    big = kernels.member_uniforms(key, 30, rows, cols, tier)
-    assert (big[:, ::3, 1] == 0).all() and (big[:, 1::3, 1] > 0).all()
-    small = kernels.member_uniforms(key, 30, rows[5:9], cols[2:], np.ones((4, 1), np.int8))
-    assert np.array_equal(small, big[:, 5:9, 2:])
-    # the first four draws are the words of the pair's block (i, b, day, 0), as pair_uniforms gives them
-    i, b = np.repeat(rows, 3), np.tile(cols, rows.size)
-    for word in range(4):
-        assert np.array_equal(kernels.pair_uniforms(key, 30, i, b, word).reshape(50, 3)[1::3],
-                              big[word, 1::3])
-    assert not np.array_equal(big[4], big[0]) and not np.array_equal(big[4], big[3])
-    # five draws a member: each uniform, and no two of a member's draws the same
-    draws = big[:, tier > 0]
-    assert abs(draws.mean() - 0.5) < 5 * (12 ** -0.5) / np.sqrt(draws.size)
-    assert (np.diff(np.sort(draws, axis=0), axis=0) > 0).all()
-
-
 def test_touch_kernel_touches_clicks_and_forgets():
     N, B = 4, 2
     f = np.float32

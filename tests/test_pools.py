@@ -1,7 +1,6 @@
 """Private pools: joining, groups, operators, pushes, reading attention, tiers, mutes, exits."""
 
 import numpy as np
-import pytest
 
 import sim
 from sim import pools
@@ -25,23 +24,6 @@ def test_push_schedule_and_content_mix_are_exact_over_time():
         content += pools.split_content(before, k, 0.25)
         before += k
     assert content == 17  # floor(70 * 0.25)
-
-
-def test_reading_attention_is_shared_across_brands():
-    rho_few = pools.read_probability(np.array([3.0]), np.array([2.0]), np.array([1.0]), np.array([False]), 0.3)
-    rho_many = pools.read_probability(np.array([3.0]), np.array([12.0]), np.array([1.0]), np.array([False]), 0.3)
-    assert rho_few[0] == 1.0 and rho_many[0] == pytest.approx(0.25)
-
-
-def test_tier_transitions_up_with_content_down_with_irritation():
-    n = 20_000
-    tier = np.full(n, 2, np.int8)
-    u = np.random.default_rng(0).random(n)
-    up = pools.transitions(tier, np.full(n, 2.0), np.zeros(n), u, 0.1, 0.05)
-    assert (up == 3).mean() == pytest.approx(1 - 0.9**2, abs=0.01)
-    down = pools.transitions(tier, np.zeros(n), np.full(n, 4.0), u, 0.1, 0.05)
-    assert (down == 1).mean() == pytest.approx(0.2, abs=0.01)
-    assert set(np.unique(down)) <= {1, 2}
 
 
 def _pool_market(strategy: str, days: int = 60, seed: int = 5, **ov):

@@ -19,6 +19,7 @@ import sys
 import numba as nb
 import numpy as np
 
+from .member_rows import GROUP_SUMS, SUMS, member_row
 from .rows import DAY_OFFSET, choose_row, expose_row, has_occasion, philox4x32, to_unit, touch_row
 
 _CHUNK = 1024  # consumers per parallel task
@@ -70,29 +71,6 @@ def pair_uniforms(key, day, consumers, brands, word):
     for j in range(consumers.size):
         w = philox4x32(np.uint64(consumers[j]), np.uint64(brands[j]), d, np.uint64(0), key[0], key[1])
         out[j] = to_unit(w[word])
-    return out
-
-
-@nb.njit(parallel=True, cache=True)
-def member_uniforms(key, day, rows, cols, tier):
-    """The pools' five uniforms of each member on ``day``: hosted reach, reading, response, tier move, mute/exit.
-
-    ``tier`` is the (rows, cols) block of members × pools; entries of non-members are 0. The first four
-    are the words of the pair's counter block (i, b, day, 0), the fifth word 0 of block (i, b, day, 1).
-    """
-    out = np.zeros((5, rows.size, cols.size), np.float32)
-    d = np.uint64(day + DAY_OFFSET)
-    for r in nb.prange(rows.size):
-        i = np.uint64(rows[r])
-        for j in range(cols.size):
-            if tier[r, j] > 0:
-                b = np.uint64(cols[j])
-                w = philox4x32(i, b, d, np.uint64(0), key[0], key[1])
-                out[0, r, j] = to_unit(w[0])
-                out[1, r, j] = to_unit(w[1])
-                out[2, r, j] = to_unit(w[2])
-                out[3, r, j] = to_unit(w[3])
-                out[4, r, j] = to_unit(philox4x32(i, b, d, np.uint64(1), key[0], key[1])[0])
     return out
 
 
@@ -211,3 +189,50 @@ def advocacy_rows(orders, tier, alive, advocate_weight, source):
             if tier[i, b] == 3:
                 x += advocate_weight
             source[i, b] = x if alive[b] else zero
+
+
+@nb.njit(parallel=True, cache=True)
+def pool_decay_rows(tier, coupon_fatigue, irritation, fatigue_keep, irritation_keep):
+    """The day's decay of coupon fatigue and irritation over every pair, and who is a member of some pool.
+
+    Returns each consumer's flag (N,) bool and each brand's members (B,) int64.
+    """
+    N, B = tier.shape
+    n_chunks = (N + _CHUNK - 1) // _CHUNK
+    member = np.empty(N, np.bool_)
+    partial = np.zeros((n_chunks, B), np.int64)
+    for chunk in nb.prange(n_chunks):
+        for i in range(chunk * _CHUNK, min(N, (chunk + 1) * _CHUNK)):
+            m = False
+            for b in range(B):
+                coupon_fatigue[i, b] *= fatigue_keep
+                irritation[i, b] *= irritation_keep
+                if tier[i, b] > 0:
+                    m = True
+                    partial[chunk, b] += 1
+            member[i] = m
+    return member, _chunks_in_order(partial)
+
+
+@nb.njit(parallel=True, cache=True)
+def pool_rows(day, key, rows, cols, terms, coef, attention_on, tier3_bonus, activity, group_offset, tier, muted,
+              group, attention, trust, coupon, coupon_day, coupon_fatigue, irritation, annoyance, t_private,
+              respond, offer_read):
+    """The day's messages for every pool member ``rows`` in the pools ``cols`` (:func:`member_rows.member_row`).
+
+    Chunks of members in parallel. Returns the pools' sums (len(SUMS), J) and the groups' sums
+    (len(GROUP_SUMS), activity.size), float64, each chunk's partial sums added in chunk order.
+    """
+    R, J = rows.size, cols.size
+    n_chunks = (R + _CHUNK - 1) // _CHUNK
+    sums = np.zeros((n_chunks, len(SUMS), J))
+    group_sums = np.zeros((n_chunks, len(GROUP_SUMS), activity.size))
+    for chunk in nb.prange(n_chunks):
+        u = np.empty((5, J), np.float32)
+        k_recv, c_reads, irr = np.empty(J, np.float32), np.empty(J, np.float32), np.empty(J, np.float32)
+        for r in range(chunk * _CHUNK, min(R, (chunk + 1) * _CHUNK)):
+            member_row(r, rows[r], day, key, cols, terms, coef, attention_on, tier3_bonus, activity, group_offset,
+                       tier, muted, group, attention, trust, coupon, coupon_day, coupon_fatigue, irritation,
+                       annoyance, t_private, respond, offer_read, sums[chunk], group_sums[chunk], u, k_recv,
+                       c_reads, irr)
+    return _chunks_in_order(sums), _chunks_in_order(group_sums)

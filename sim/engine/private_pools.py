@@ -8,32 +8,18 @@ members × brands with members) and updates only that block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from .. import arrays as ar
 from .. import pools
 from ..invariants import check_cap
 from ..rng import stream_key
-from . import kernels
+from . import kernels, member_rows
 from .component import Component
 from .records import CarriedOffers, Census, Joins, Orders, PoolDay, Pushes, Today
 
 f32 = np.float32
 ACTIVE_DAYS = 7  # a member is active in the brand's pool if she read one of its messages in the last 7 days
-
-
-@dataclass(frozen=True)
-class _Block:
-    """Today's rows (members of some pool) and columns (brands with members) and their draws."""
-
-    rows: np.ndarray
-    cols: np.ndarray
-    index: tuple  # np.ix_(rows, cols)
-    tier: np.ndarray
-    member: np.ndarray  # a member who has not muted the brand
-    draws: np.ndarray  # f32 (5, rows, cols): reach, read, respond, tier, mute
 
 
 class PrivatePools(Component):
@@ -85,123 +71,78 @@ class PrivatePools(Component):
 
     # ------------------------------------------------------------------ the day's messages
     def deliver(self, today: Today) -> PoolDay:
-        """Pushes reach members, who read within attention; content, coupons and spam take effect."""
+        """Pushes reach members, who read within attention; content, coupons and spam take effect.
+
+        One pass over every pair decays coupon fatigue and irritation and finds the members; one pass
+        over each member's row in the pools with members does the rest (``kernels.pool_rows``).
+        """
         st, pc = self.state, self.cfg.private
         B = self.sent_before.size
-        st.coupon_fatigue *= f32(pc.coupon_fatigue_decay)
-        cols = np.flatnonzero(ar.count_cols(st.tier > 0))
+        is_member, members = kernels.pool_decay_rows(st.tier, st.coupon_fatigue, st.irritation,
+                                                     f32(pc.coupon_fatigue_decay), f32(pc.irritation_decay))
+        cols = np.flatnonzero(members)
         if cols.size == 0:
-            st.irritation *= f32(pc.irritation_decay)
             return PoolDay(*(np.zeros(B) for _ in range(5)))
-        blk = self._select(today, cols)
-        u_reach, u_read, u_resp, u_tier, u_mute = blk.draws
+        rows = np.flatnonzero(is_member)
         push = self.pushes(today)
-        k_all = push.all[cols]
+        offsets = np.cumsum([0] + [self.group_activity[b].size for b in cols])
+        activity = np.concatenate([self.group_activity[b] for b in cols] + [np.zeros(1)])  # never empty
+        respond = np.empty((rows.size, cols.size), bool)
+        offer_read = np.empty((rows.size, cols.size), bool)
+        sums, group_sums = kernels.pool_rows(
+            today.day, self.message_key, rows, cols, self._terms(push, cols), self._coef(), pc.attention_limit_enabled,
+            pc.tier3_read_bonus, activity, offsets[:-1], st.tier, st.muted, st.group, st.attention, st.trust,
+            st.coupon, st.coupon_day, st.coupon_fatigue, st.irritation, st.annoyance, st.t_private, respond,
+            offer_read)
+        sent, read, received, mutes, exits = (np.zeros(B) for _ in range(5))
+        for total, row in zip((sent, read, received, mutes, exits), sums, strict=True):
+            total[cols] = row
+        check_cap(today.day, "messages read <= received", read, sent, [b.name for b in self.model.brands])
+        for j, b in enumerate(cols):
+            g = slice(offsets[j], offsets[j + 1])
+            if g.stop > g.start:  # activity moves with the day's reads, then muted members who left go
+                self.update_activity(int(b), *group_sums[:3, g], push, today.activity_boost)
+                self.group_counts[b] -= group_sums[3, g].astype(np.int64)
         content_cost = np.zeros(B)
         content_cost[cols] = push.content[cols] * push.content_cost[cols] / self.model.scale
-        received = blk.member & (k_all > 0)[None, :] & (u_reach < push.reach[cols][None, :])
-        k_recv = np.where(received, k_all.astype(f32)[None, :], f32(0))
-        reads = self._reads(blk, k_recv)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = lambda k: np.where(k_all > 0, k[cols] / k_all, 0).astype(f32)[None, :]  # noqa: E731
-            c_reads, q_reads, o_reads = reads * share(push.content), reads * share(push.coupon), reads * share(
-                push.offer)
-        sent, read = np.zeros(B), np.zeros(B)
-        sent[cols] = k_recv.sum(axis=0, dtype=np.float64)
-        read[cols] = reads.sum(axis=0, dtype=np.float64)
-        check_cap(today.day, "messages read <= received", read, sent, [b.name for b in self.model.brands])
-        t_priv = st.t_private[blk.index]
-        ar.stamp(t_priv, (c_reads + q_reads) > 0, today.day)
-        st.t_private[blk.index] = t_priv
-        irritation = self._content_and_coupons(today, blk, push, received, k_recv - reads, c_reads, q_reads)
-        # impulse orders from read messages (coupons weigh more while fresh); a message pulls forward
-        # demand that exists: rarely bought categories respond little (S11)
-        table = self.model.brand_table
-        modes = [pc.modes[self.model.brands[b].strategy.mode] for b in cols]
-        response = np.array([md.message_response for md in modes], f32)[None, :]
-        pull = np.minimum(1.0, pc.pull_forward_days / table.interval[table.category[cols]]).astype(f32)[None, :]
-        fatigue = st.coupon_fatigue[blk.index]
-        h_resp = response * pull * (c_reads + f32(pc.coupon_response) * q_reads * np.exp(-fatigue))
-        ri, rj = np.nonzero((u_resp < h_resp) & blk.member)
-        carried = tuple(CarriedOffers(carrier=c, offers=tuple(offers), delivered=int(received[:, j].sum()),
-                                      readers=blk.rows[np.flatnonzero(o_reads[:, j] > 0)])
+        ri, rj = np.nonzero(respond)
+        carried = tuple(CarriedOffers(carrier=c, offers=tuple(offers), delivered=int(received[c]),
+                                      readers=rows[np.flatnonzero(offer_read[:, j])])
                         for c, offers in push.offers_for.items() for j in np.flatnonzero(cols == c))
-        self._group_activity(today, blk, push, c_reads, q_reads, o_reads)
-        mutes, exits = self._tiers_mutes_exits(blk, c_reads, irritation, u_tier, u_mute, modes)
         return PoolDay(content_cost=content_cost, sent=sent, read=read, mutes=mutes, exits=exits,
-                       respond_i=blk.rows[ri], respond_b=cols[rj], carried=carried)
+                       respond_i=rows[ri], respond_b=cols[rj], carried=carried)
 
-    def _select(self, today: Today, cols: np.ndarray) -> _Block:
-        """The members × pools block and its five uniforms a day per member of each pool.
+    def _coef(self) -> np.ndarray:
+        """The day's scalars of ``member_rows.member_row``, float32 in the order of ``member_rows.COEF``."""
+        pc = self.cfg.private
+        return np.array([getattr(pc, name) for name in member_rows.COEF], f32)
 
-        Counter-based (``kernels.member_uniforms``): a member's draws depend on (seed, day, consumer,
-        brand) alone. Non-members' entries are 0 and every use of them is masked by membership
-        (with k_recv = 0, reads = ⌊0 + 0⌋ = 0).
-        """
-        st = self.state
-        rows = np.flatnonzero(ar.count_rows(st.tier[:, cols] > 0) > 0)
-        index = np.ix_(rows, cols)
-        tier = st.tier[index]
-        draws = kernels.member_uniforms(self.message_key, today.day, rows, cols, tier)
-        return _Block(rows=rows, cols=cols, index=index, tier=tier, member=(tier > 0) & ~st.muted[index],
-                      draws=draws)
-
-    def _reads(self, blk: _Block, k_recv: np.ndarray) -> np.ndarray:
-        """Messages read: each message received is read with a probability that falls with the day's load."""
-        st, pc = self.state, self.cfg.private
-        group = st.group[blk.index]
-        activity = np.zeros(blk.tier.shape, f32)
-        for j, b in enumerate(blk.cols):
-            if self.group_activity[b].size:
-                g = group[:, j]
-                activity[:, j] = np.where(g >= 0, self.group_activity[b][np.maximum(g, 0)], 0.0)
-        attention = st.attention[blk.rows][:, None] if pc.attention_limit_enabled else np.float32(np.inf)
-        m_total = k_recv.sum(axis=1)
-        rho = pools.read_probability(attention, m_total[:, None], activity, blk.tier == 3,
-                                     pc.tier3_read_bonus).astype(f32)
-        return pools.stochastic_round(k_recv * rho, blk.draws[1]).astype(f32)
-
-    def _content_and_coupons(self, today: Today, blk: _Block, push: Pushes, received: np.ndarray,
-                             unread: np.ndarray, c_reads: np.ndarray, q_reads: np.ndarray) -> np.ndarray:
-        """Content builds trust; coupons give discounts, coupon fatigue and irritation. Returns irritation."""
-        st, pc, cols, t = self.state, self.cfg.private, blk.cols, today.day
-        content_value = np.array([pc.modes[self.model.brands[b].strategy.mode].content_value for b in cols],
-                                 f32)[None, :]
-        coupon_val = np.array([self.model.brands[b].strategy.coupon_value for b in cols], f32)
-        trust = st.trust[blk.index]
-        trust += content_value * c_reads * (1 - trust)
-        st.trust[blk.index] = trust
-        ii, jj = np.nonzero(q_reads > 0)
-        st.coupon[blk.rows[ii], cols[jj]] = coupon_val[jj]
-        st.coupon_day[blk.rows[ii], cols[jj]] = t
-        st.coupon_fatigue[blk.index] = st.coupon_fatigue[blk.index] + f32(pc.coupon_fatigue_per_coupon) * q_reads
-        # a same-category partner's offer is a coupon for a substitute: members take it as spam
-        # (Dorotic et al. 2021, docs/MODEL.md §11.3: same-category coalition partners cannibalise each other)
-        k_coupon_recv = np.where(received, (push.coupon + push.rival)[cols].astype(f32)[None, :], f32(0))
-        st.irritation *= f32(pc.irritation_decay)
-        irritation = st.irritation[blk.index] + (f32(pc.irritation_per_coupon) * k_coupon_recv
-                                                 + f32(pc.irritation_per_unread) * unread)
-        st.irritation[blk.index] = irritation
-        st.annoyance[blk.rows] += f32(pc.annoyance_per_unread) * unread.sum(axis=1)
-        return irritation
-
-    def _group_activity(self, today: Today, blk: _Block, push: Pushes, c_reads: np.ndarray, q_reads: np.ndarray,
-                        o_reads: np.ndarray) -> None:
-        """Group activity decays toward its floor; content and partner novelty lift it, spam lowers it."""
-        cols = blk.cols
+    def _terms(self, push: Pushes, cols: np.ndarray) -> np.ndarray:
+        """The pools' terms of ``member_rows.member_row``, (len(TERMS), J) float32 in the order of ``TERMS``."""
+        pc, table, brands = self.cfg.private, self.model.brand_table, self.model.brands
+        k_all = push.all[cols]
+        modes = [pc.modes[brands[b].strategy.mode] for b in cols]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = [np.where(k_all > 0, k[cols] / k_all, 0).astype(f32) for k in (push.content, push.coupon,
+                                                                                   push.offer)]
         k_offer, k_rival = push.offer[cols], push.rival[cols]
-        rival_share = np.where(k_offer > 0, k_rival / np.maximum(k_offer, 1), 0).astype(f32)[None, :]
-        spam_reads = q_reads + o_reads * rival_share  # once for all pools, not per pool
-        group = self.state.group[blk.index]
-        for j, b in enumerate(cols):
-            G = self.group_counts[b].size
-            if G == 0:
-                continue
-            g = group[:, j]
-            inpool = g >= 0
-            self.update_activity(int(b), np.bincount(g[inpool], c_reads[inpool, j], G),
-                                 np.bincount(g[inpool], spam_reads[inpool, j], G),
-                                 np.bincount(g[inpool], o_reads[inpool, j], G), push, today.activity_boost)
+        # a message pulls forward demand that exists: rarely bought categories respond little (S11)
+        pull = np.minimum(1.0, pc.pull_forward_days / table.interval[table.category[cols]]).astype(f32)
+        response = np.array([md.message_response for md in modes], f32) * pull
+        terms = {
+            "k_all": k_all.astype(f32),
+            "reach": push.reach[cols],
+            "content_share": share[0], "coupon_share": share[1], "offer_share": share[2],
+            # a same-category partner's offer is a coupon for a substitute: members take it as spam
+            # (Dorotic et al. 2021, docs/MODEL.md §11.3: same-category coalition partners cannibalise each other)
+            "coupon_or_rival": (push.coupon + push.rival)[cols].astype(f32),
+            "content_value": np.array([md.content_value for md in modes], f32),
+            "coupon_value": np.array([brands[b].strategy.coupon_value for b in cols], f32),
+            "response": response,
+            "rival_share": np.where(k_offer > 0, k_rival / np.maximum(k_offer, 1), 0).astype(f32),
+            "tier_up": np.array([md.tier_up for md in modes], f32),
+        }
+        return np.array([terms[name] for name in member_rows.TERMS], f32)
 
     def update_activity(self, b: int, content_reads: np.ndarray, spam_reads: np.ndarray, offer_reads: np.ndarray,
                         push: Pushes, boost: float) -> None:
@@ -215,28 +156,6 @@ class PrivatePools(Component):
             self.group_activity[b], self.group_counts[b], content_reads, spam_reads, offer_reads,
             decay=pc.activity_decay, floor=pc.activity_floor, boost=boost,
             from_content=pc.activity_from_content, from_spam=pc.activity_from_spam, novelty=novelty)
-
-    def _tiers_mutes_exits(self, blk: _Block, c_reads: np.ndarray, irritation: np.ndarray, u_tier: np.ndarray,
-                           u_mute: np.ndarray, modes: list) -> tuple[np.ndarray, np.ndarray]:
-        """Members move between tiers, may mute; muted members may leave. Returns mutes and exits per brand."""
-        st, pc, cols = self.state, self.cfg.private, blk.cols
-        B = self.sent_before.size
-        tier_up = np.array([md.tier_up for md in modes], f32)[None, :]
-        allm = blk.tier > 0
-        new_tier = pools.transitions(blk.tier, c_reads, irritation, u_tier, tier_up, pc.tier_down_rate)
-        st.tier[blk.index] = np.where(allm, new_tier, blk.tier)
-        muted = st.muted[blk.index]
-        p_mute = pools.mute_probability(irritation, st.annoyance[blk.rows][:, None], pc.mute_rate,
-                                        pc.mute_threshold)
-        mute_now = blk.member & (u_mute < p_mute)
-        exit_now = (muted & allm) & (u_mute < f32(pc.exit_rate_muted))
-        st.muted[blk.index] = muted | mute_now
-        mutes, exits = np.zeros(B), np.zeros(B)
-        mutes[cols] = mute_now.sum(axis=0)
-        exits[cols] = exit_now.sum(axis=0)
-        for j in np.flatnonzero(exit_now.any(axis=0)):
-            self.leave(blk.rows[np.flatnonzero(exit_now[:, j])], int(cols[j]))
-        return mutes, exits
 
     # ------------------------------------------------------------------ membership
     def leave(self, who: np.ndarray, b: int) -> None:
