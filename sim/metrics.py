@@ -9,6 +9,7 @@ Undefined ratios (CPM with no impression, CAC with no new paid customer) are mis
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -303,19 +304,22 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
     hhi_cat = {}
     for c in np.unique(cat):
         sel = cat == c
-        tot = rev_w[sel].sum()
+        tot = math.fsum(rev_w[sel])
         if tot > 0:
             share[sel] = rev_w[sel] / tot
-            hhi_cat[c] = float((share[sel] ** 2).sum())
-    # NPV of daily profit
+            hhi_cat[c] = math.fsum(x * x for x in share[sel])
+    # NPV of daily profit. Sums, powers and means here are math's, not numpy's: numpy picks its SIMD
+    # routines by CPU (float64 ** and float32 means round differently with AVX-512 than with AVX2),
+    # and a run's summary must be the same bits on every machine
     r = m.cfg.report.discount_rate_per_year
     days = np.unique(day_of)
     profit = np.zeros((days.size, B))  # day x brand
     np.add.at(profit, (np.searchsorted(days, day_of), brand_of), np.nan_to_num(bd["profit"].to_numpy(float)))
-    disc = (1 + r) ** (-(days - 1) / 365.0)
-    npv = (profit * disc[:, None]).sum(axis=0)
+    disc = np.array([math.pow(1 + r, -(d - 1) / 365.0) for d in days.tolist()])
+    npv = np.array([math.fsum(brand_days) for brand_days in (profit * disc[:, None]).T])
     private_costs = sums["costs_wages"] + sums["costs_content"] + sums["costs_incentives"]
-    plat_rev = float(np.nansum(daily.loc[daily["entity_type"] == "platform", "platform_revenue"].to_numpy(float)))
+    plat_rev = daily.loc[daily["entity_type"] == "platform", "platform_revenue"].to_numpy(float)
+    plat_rev = math.fsum(plat_rev[~np.isnan(plat_rev)])
     cash_end = np.array([b.cash * scale for b in m.brands])
     st = m.state
     out = pd.DataFrame({
@@ -356,7 +360,7 @@ def summary_frame(model: TrafficModel, daily: pd.DataFrame) -> pd.DataFrame:
         "hhi": [hhi_cat.get(c, np.nan) for c in cat],
         "brands_alive": int(m.brand_table.alive(m.day).sum()),
         "platform_revenue": plat_rev,
-        "annoyance_mean": float(st.annoyance.mean()),
+        "annoyance_mean": math.fsum(st.annoyance.astype(float)) / max(st.n, 1),
     })
     out["ltv"] = out["ltv_365"]
     for name, (num, den, mult) in DASHBOARD_RATIOS.items():
