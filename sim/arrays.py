@@ -11,6 +11,8 @@ checked in tests/test_arrays.py) and uses only operations that CuPy also provide
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 
@@ -29,3 +31,14 @@ def count_rows(mask: np.ndarray) -> np.ndarray:
 def count_cols(mask: np.ndarray) -> np.ndarray:
     """Number of True entries per column of a 2-D bool array, int64 (exact below 2**24 rows)."""
     return (np.ones(mask.shape[0], np.float32) @ mask.astype(np.float32)).astype(np.int64)
+
+
+def libm(f: Callable[..., float], *args) -> np.ndarray:
+    """``f`` (a function of :mod:`math`) elementwise over broadcast arrays, float64.
+
+    numpy's own ``exp``, ``log`` and ``**`` choose SIMD routines by CPU (AVX-512 or AVX2), and their
+    last bits differ between them; a run must be the same bits on every machine, so brand-sized
+    arrays and once-per-run traits go through the C library's functions instead.
+    """
+    return np.frompyfunc(f, len(args), 1)(*args).astype(float)
+

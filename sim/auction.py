@@ -34,10 +34,13 @@ CPM and CAC are outputs, never inputs.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numba as nb
 import numpy as np
+
+from . import arrays as ar
 
 
 @nb.njit(cache=True)
@@ -138,7 +141,7 @@ def _run_day(bids: np.ndarray, qw: np.ndarray, daily_budgets: np.ndarray, invent
 
 
 def _quality_factor(quality: np.ndarray, quality_weight: float) -> np.ndarray:
-    return np.asarray(quality, dtype=float) ** quality_weight
+    return ar.libm(math.pow, np.asarray(quality, dtype=float), quality_weight)
 
 
 @dataclass(frozen=True)

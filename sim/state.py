@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 import numpy as np
 
+from . import arrays as ar
 from .config import SimConfig
 
 # day index meaning "never happened": before every warm-up day (run.warmup_days <= 3650), and close enough
@@ -92,7 +94,7 @@ def _lognormal_from(z: np.ndarray, mean: float, sigma: float) -> np.ndarray:
     """Lognormal with the given mean from standard normals z (mu = ln mean − σ²/2)."""
     if mean <= 0:
         return np.zeros_like(z)
-    return np.exp(np.log(mean) - sigma**2 / 2 + sigma * z)
+    return ar.libm(math.exp, math.log(mean) - sigma**2 / 2 + sigma * np.asarray(z, float))
 
 
 def apply_traits(st: ConsumerState, draws: TraitDraws, cfg: SimConfig) -> None:

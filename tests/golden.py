@@ -136,6 +136,12 @@ def market_hashes(name: str) -> dict[str, dict[str, str]]:
     return out
 
 
+def simd_level() -> str:
+    """The widest x86 SIMD level numpy found on this CPU (its float routines differ between them)."""
+    found = np._core._multiarray_umath.__cpu_features__
+    return next((level for level in ("X86_V4", "X86_V3", "X86_V2") if found.get(level)), platform.machine())
+
+
 def all_hashes() -> dict[str, dict[str, dict[str, str]]]:
     return {name: market_hashes(name) for name in MARKETS}
 
@@ -144,7 +150,7 @@ def write(path: Path = GOLDEN) -> None:
     """Regenerate the golden file (a deliberate model change, in a commit of its own)."""
     doc = {"_about": "Hashes of tests/golden.py's markets; regenerate only for a deliberate model change "
                      "(python -m tests.golden --write), in a commit of its own that says why.",
-           "_machine": {"numpy": np.__version__, "machine": platform.machine()},
+           "_machine": {"numpy": np.__version__, "machine": platform.machine(), "simd": simd_level()},
            "markets": all_hashes()}
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

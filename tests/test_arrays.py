@@ -29,3 +29,16 @@ def test_counts_and_sums_are_exact(data):
     mask, _, _, _ = data
     assert np.array_equal(ar.count_rows(mask), mask.sum(axis=1))
     assert np.array_equal(ar.count_cols(mask), mask.sum(axis=0))
+
+
+def test_libm_gives_the_c_librarys_bits_broadcast():
+    """Brand-sized powers and logs, and lognormal traits, are the C library's on every CPU (sim.arrays.libm)."""
+    import math
+
+    rng = np.random.default_rng(3)
+    base, expo = rng.random(2000) * 5, rng.random(2000) * 3 - 1
+    got = ar.libm(math.pow, base, expo)
+    assert got.dtype == np.float64 and got.shape == (2000,)
+    assert got.tobytes() == np.array([math.pow(x, y) for x, y in zip(base, expo, strict=True)]).tobytes()
+    assert ar.libm(math.pow, base[:3], 0.5).tolist() == [math.sqrt(x) for x in base[:3]]  # a scalar broadcasts
+    assert ar.libm(math.log, np.array([1.0, math.e])).tolist() == [0.0, 1.0]

@@ -23,7 +23,8 @@ def test_run_matches_the_golden_file(market):
     assert not changed and not added, (
         f"{market}: differs from the golden file in {changed[:12]}{' ...' if len(changed) > 12 else ''}"
         f"{'; not in the file: ' + str(added) if added else ''}"
-        f" (the file was written with numpy {doc['_machine']['numpy']}, this is numpy {np.__version__})")
+        f" (the file was written with numpy {doc['_machine']['numpy']} on {doc['_machine'].get('simd', '?')},"
+        f" this is numpy {np.__version__} on {golden.simd_level()})")
 
 
 def test_the_golden_markets_exercise_what_they_claim():

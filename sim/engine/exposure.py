@@ -3,6 +3,8 @@ and annoyance (docs/MODEL.md §3 steps 3 and 5a, §9 "Tolerance cap" and "Wear-o
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..rng import stream_key
@@ -38,7 +40,7 @@ class Exposure(Component):
         by_brand = self.backend.exposure_rows(
             today.day, ads.per_consumer.astype(f32), self.model.auctions.in_segment, st.tolerance,
             fc.window_days, fc.enabled, f32(a.wearout_frequency), f32(a.wearout_trust_penalty), f32(a.adstock_decay),
-            f32(np.log1p(-a.awareness_per_exposure)), f32(fc.annoyance_decay), f32(a.annoyance_per_wasted),
+            f32(math.log1p(-a.awareness_per_exposure)), f32(fc.annoyance_decay), f32(a.annoyance_per_wasted),
             self.key,
             st.last_attended, st.last_reached, st.t_paid, st.adstock, st.awareness, st.trust, st.annoyance,
             eff, touch_draw, valid_rows, wasted_rows)

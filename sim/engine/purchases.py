@@ -7,8 +7,11 @@ orders. Every order is settled once per (consumer, brand) and gets one channel.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .. import arrays as ar
 from .. import choice as ch
 from . import kernels
 from .component import Component
@@ -66,9 +69,9 @@ class Purchases(Component):
             w_q = np.array([cfg.platforms[p].quality_weight for p in plat])
             w_e = np.array([cfg.platforms[p].organic_exponent for p in plat])
             sellers[c, :s.size], platform[c, :s.size] = s, plat
-            log_price = np.log(table.price[s] / table.reference_price[c])
+            log_price = ar.libm(math.log, table.price[s] / table.reference_price[c])
             terms[c, :, :s.size] = (cc.beta_quality * table.quality[s], log_price, table.price[s],
-                                    table.quality[s] ** w_q * (1 + recent) ** w_e)
+                                    ar.libm(math.pow, table.quality[s], w_q) * ar.libm(math.pow, 1 + recent, w_e))
         a = cfg.ads
         coef = np.array([cc.consideration_threshold, float(np.mean([p.organic_search_rate for p in cfg.platforms])),
                          cc.beta_price, cc.beta_trust, cc.beta_ad, cc.beta_coupon, cc.beta_tier, cc.beta_habit,
