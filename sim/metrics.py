@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .arrays import count_rows
 from .choice import CHANNELS, PAID, PRIVATE
+from .engine import kernels
 from .ledger import BRAND_COST_LINES
 
 if TYPE_CHECKING:
@@ -77,7 +77,8 @@ class DailyRecorder:
         """
         m = self.model
         st = m.state
-        breadth = count_rows((t - st.last_reached) < m.cfg.fatigue.window_days)
+        breadth = np.empty(st.n, np.int64)
+        kernels.reach_breadth_rows(t, m.cfg.fatigue.window_days, st.last_reached, breadth)
         x = breadth / max(m.cfg.fatigue.tolerance_mean, 1e-9)
         b = np.clip(np.searchsorted(X_BINS, x, side="right") - 1, 0, len(X_BINS) - 1)
         valid = np.bincount(b, delivered.valid_per_consumer.astype(np.float64), len(X_BINS))

@@ -103,3 +103,13 @@ def test_census_counts_members_tiers_and_active_readers_and_stamps_membership():
     assert not counts[5].any()
     assert memberships.tolist() == (tier > 0).sum(axis=1).tolist()
     assert (member_seen == np.where(tier > 0, day, -5)).all()
+
+
+def test_reach_breadth_counts_the_brands_that_reached_each_consumer_in_the_window():
+    rng = np.random.default_rng(8)
+    last_reached = rng.integers(30, 61, (500, 9)).astype(np.int32)
+    last_reached[::4] = NEVER  # never reached: breadth 0
+    breadth = np.empty(500, np.int64)
+    kernels.reach_breadth_rows(60, 7, last_reached, breadth)
+    assert breadth.tolist() == ((60 - last_reached) < 7).sum(axis=1).tolist()
+    assert (breadth[::4] == 0).all() and breadth.max() > 3
