@@ -17,8 +17,8 @@ PURPOSES = (
     "population",  # consumer traits at initialisation
     "graph",  # social graph generation
     "strategy",  # assignment of strategies to brands (market.private_share)
-    "occasions",  # purchase occasions and organic search
-    "choice",  # logit brand choice
+    "occasions",  # purchase occasions and organic search (counter-based: stream_key)
+    "choice",  # logit brand choice (counter-based: stream_key)
     "auction",  # reserved for auction tie-breaking
     "delivery",  # ad impressions to consumers
     "attention",  # tolerance-cap priority and touch (click / word-of-mouth) draws

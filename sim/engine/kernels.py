@@ -128,15 +128,19 @@ def touch_rows(day, ctr, annoyance_ctr_drag, wom_share, wom_rate, effective, tou
 
 
 @nb.njit(parallel=True, cache=True)
-def choice_rows(day, occasion_mult, coef, interval, outside, n_sellers, sellers, seller_platform, seller_terms,
-                u_occ, u_search, u_choice, needs, rate_mult, price_sens, on_platform, awareness, tier, touched, trust,
-                adstock, coupon, coupon_fatigue, coupon_day, orders, pick):
+def choice_rows(day, occasion_key, choice_key, occasion_mult, coef, interval, outside, n_sellers, sellers,
+                seller_platform, seller_terms, needs, rate_mult, price_sens, on_platform, awareness, tier, touched,
+                trust, adstock, coupon, coupon_fatigue, coupon_day, orders, pick):
     """Each consumer's purchase occasions and choices (:func:`sim.engine.rows.choose_row`) into ``pick`` (N, C).
 
     Chunks of rows in parallel; a consumer's picks depend on her row and the day's brand-level terms alone.
+    Counter-based draws per (consumer, category, day), drawn only where needed: words 0 and 1 of the
+    occasions block are the occasion and search uniforms of a category the consumer needs, word 0 of
+    the choice block the logit uniform at an occasion.
     """
     N, C = pick.shape
     K = sellers.shape[1]
+    d = np.uint64(day + DAY_OFFSET)
     n_chunks = (N + _CHUNK - 1) // _CHUNK
     for chunk in nb.prange(n_chunks):
         V = np.empty(K)
@@ -144,9 +148,14 @@ def choice_rows(day, occasion_mult, coef, interval, outside, n_sellers, sellers,
         for i in range(chunk * _CHUNK, min(N, (chunk + 1) * _CHUNK)):
             for c in range(C):
                 pick[i, c] = -2  # no occasion
-                if n_sellers[c] > 0 and has_occasion(i, c, occasion_mult, interval, u_occ, needs, rate_mult):
+                if n_sellers[c] == 0 or not needs[i, c]:
+                    continue
+                w = philox4x32(np.uint64(i), np.uint64(c), d, np.uint64(0), occasion_key[0], occasion_key[1])
+                if has_occasion(i, c, occasion_mult, interval, to_unit(w[0]), rate_mult):
+                    u_choice = to_unit(philox4x32(np.uint64(i), np.uint64(c), d, np.uint64(0), choice_key[0],
+                                                  choice_key[1])[0])
                     pick[i, c] = choose_row(i, c, day, coef, outside, n_sellers, sellers, seller_platform,
-                                            seller_terms, u_search, u_choice, price_sens, on_platform, awareness,
+                                            seller_terms, to_unit(w[1]), u_choice, price_sens, on_platform, awareness,
                                             tier, touched, trust, adstock, coupon, coupon_fatigue, coupon_day,
                                             orders, V, consider)
 

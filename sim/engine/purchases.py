@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import arrays as ar
 from .. import choice as ch
+from ..rng import stream_key
 from . import kernels
 from .component import Component
 from .records import Menu, Orders, PoolDay, Today, Touched
@@ -24,26 +25,26 @@ class Purchases(Component):
     node = "choice"
     owns = ("orders",)
     writes = ("coupon", "trust", "awareness")
-    streams = ("occasions", "choice")
+    streams = ("occasions", "choice")  # counter-based (sim.engine.kernels.choice_rows)
 
     def __init__(self, model):
         super().__init__(model)
+        self.occasion_key = stream_key(model.seed_sequence, "occasions")
+        self.choice_key = stream_key(model.seed_sequence, "choice")
         self.day_buffers = kernels.DayBuffers()
 
     def step(self, today: Today, touched: Touched, msgs: PoolDay) -> Orders:
-        cfg, st, rs = self.cfg, self.state, self.model.streams
+        cfg, st = self.cfg, self.state
         N, B = st.awareness.shape
         C = len(cfg.categories)
-        u_occ = rs["occasions"].random((N, C), dtype=np.float32)
-        u_search = rs["occasions"].random((N, C), dtype=np.float32)
-        u_choice = rs["choice"].random((N, C), dtype=np.float32)
         menu = self.menu(today)
         (pick,) = self.day_buffers.get((N, C), np.int16, 1)
         # one pass over each consumer's row: occasions, consideration, search, utilities, logit pick
-        kernels.choice_rows(today.day, today.occasion_mult, menu.coef, menu.interval, menu.outside, menu.n_sellers,
-                            menu.sellers, menu.platform, menu.terms, u_occ, u_search, u_choice, st.needs,
-                            st.rate_mult, st.price_sens, st.on_platform, st.awareness, st.tier, touched.touched,
-                            st.trust, st.adstock, st.coupon, st.coupon_fatigue, st.coupon_day, st.orders, pick)
+        kernels.choice_rows(today.day, self.occasion_key, self.choice_key, today.occasion_mult, menu.coef,
+                            menu.interval, menu.outside, menu.n_sellers, menu.sellers, menu.platform, menu.terms,
+                            st.needs, st.rate_mult, st.price_sens, st.on_platform, st.awareness, st.tier,
+                            touched.touched, st.trust, st.adstock, st.coupon, st.coupon_fatigue, st.coupon_day,
+                            st.orders, pick)
         oi, ob = [touched.impulse_i, msgs.respond_i], [touched.impulse_b, msgs.respond_b]
         for c in range(C):
             rows = np.flatnonzero(pick[:, c] >= 0)

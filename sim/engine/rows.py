@@ -160,10 +160,10 @@ def hill(x, half_to_shape, shape):
 
 
 @register_jitable(inline="always")
-def has_occasion(i, c, occasion_mult, interval, u_occ, needs, rate_mult):
-    """Consumer i has a purchase occasion in category c today: P = min(1, m_t · r_i / interval_c)."""
+def has_occasion(i, c, occasion_mult, interval, u_occ, rate_mult):
+    """Consumer i, who needs category c, has a purchase occasion in it today: P = min(1, m_t · r_i / interval_c)."""
     p = min(1.0, np.float64(np.float32(occasion_mult) * rate_mult[i]) / interval[c])
-    return needs[i, c] and u_occ[i, c] < p
+    return u_occ < p
 
 
 @register_jitable
@@ -172,7 +172,7 @@ def choose_row(i, c, t, coef, outside, n_sellers, sellers, seller_platform, sell
                orders, V, consider):
     """Consumer i's purchase at an occasion in category c: -1 the outside option, else the seller's index.
 
-    docs/MODEL.md §9 "Choice", with the search and choice uniforms of the (N, C) draws. Every
+    docs/MODEL.md §9 "Choice", with the pair's search and choice uniforms ``u_search`` and ``u_choice``. Every
     operation has the float width numpy gives the same expression (float32 products of state columns,
     float64 utilities, sums in numpy's order: :func:`pairwise_sum`), so the picks are those of the numpy
     code this replaced, but where the last bit of ``exp`` or ``pow`` differs and a uniform falls within
@@ -188,7 +188,7 @@ def choose_row(i, c, t, coef, outside, n_sellers, sellers, seller_platform, sell
     for j in range(k):
         b = sellers[c, j]
         consider[j] = awareness[i, b] >= threshold or tier[i, b] > 0 or touched[i, b]
-    u = u_search[i, c]
+    u = u_search
     if u < search_rate:  # organic search finds one seller, weighted toward quality and recent sales
         total = 0.0
         for j in range(k):
@@ -228,7 +228,7 @@ def choose_row(i, c, t, coef, outside, n_sellers, sellers, seller_platform, sell
     for j in range(k):
         V[j] = math.exp(V[j] - v_max) if consider[j] else 0.0
     total = w0 + pairwise_sum(V, k)
-    uc = u_choice[i, c]
+    uc = u_choice
     if uc < w0 / total:
         return -1
     run = 0.0
