@@ -1,9 +1,11 @@
-"""Fused, multi-threaded CPU kernels for the consumer rows of Exposure and Touches (docs/PERFORMANCE.md).
+"""Fused, multi-threaded CPU kernels for the consumer rows of the day (docs/PERFORMANCE.md).
 
-Each kernel makes one pass over a consumer's row of every (N, B) column it touches, instead of
-one numpy pass per operation, and runs the rows in parallel (numba ``prange``). The row equations
-are :mod:`sim.engine.rows` (docs/MODEL.md §7.2, §7.8), which the GPU kernels of
-:mod:`sim.engine.gpu` compile too; the components call the kernels of their backend.
+Exposure, touches, occasions and choices, the pools' members and census, the word-of-mouth source
+and F3's reach breadth. Each kernel makes one pass over a consumer's row of every (N, B) column it
+touches, instead of one numpy pass per operation, and runs the rows in parallel (numba ``prange``).
+The row equations are :mod:`sim.engine.rows` (docs/MODEL.md §7.2, §7.3, §7.8), which the GPU kernels
+of :mod:`sim.engine.gpu` compile too, and :mod:`sim.engine.member_rows` (§7.5); the components call
+the kernels of their backend.
 
 Random numbers are counter-based (docs/MODEL.md §4): the uniforms of a (consumer, brand) pair on
 a day are the four words of Philox4x32-10 of the counter (consumer, brand, day, 0) under a key
