@@ -43,9 +43,9 @@ def test_baseline_private_cultivation_shifts_profit_to_existing_customers():
     assert lo > 0, m
 
 
-# rising_cac, group_saturation, durables_vs_fmcg, property_rights, harvest_vs_cultivate and alliances are
-# checked by F1/F12, F7, F5, F9, F6 and F8 in tests/validation/test_stylized_facts.py, at the same --quick size
-# and with the facts' bands (stronger than the directions once asserted here), so they are not run twice.
+# rising_cac, group_saturation, durables_vs_fmcg, property_rights and harvest_vs_cultivate are checked
+# by F1/F12, F7, F5, F9 and F6 in tests/validation/test_stylized_facts.py, at the same --quick size and with the
+# facts' bands (stronger than the directions once asserted here), so they are not run twice.
 
 
 def test_ad_fatigue_wasted_share_and_cac_rise_as_tolerance_falls():
@@ -55,3 +55,12 @@ def test_ad_fatigue_wasted_share_and_cac_rise_as_tolerance_falls():
     assert means["tolerance_15"] < means["tolerance_8"] < means["tolerance_4"]
     assert _diff(t, "tolerance_4", "wasted_share")[1] > 0.2
     assert _diff(t, "tolerance_4", "cac_public")[1] > 0
+
+
+def test_complementary_alliance_keeps_the_pool_active():
+    """S12/F8: a complementary alliance raises pool activity; a same-category one does not raise profit."""
+    _, _, _, t = quick("alliances")
+    assert _diff(t, "complementary", "pool_active")[1] > 0
+    same = _diff(t, "same_category", "profit")
+    comp = _diff(t, "complementary", "profit")
+    assert same[0] < comp[0]

@@ -49,9 +49,8 @@ def _check(r: FactResult, prefix: str):
     return next(c for c in r.checks if c.quantity.startswith(prefix))
 
 
-# F1 and F12 read the same runs of rising_cac (sim.validate.runs shares them within a process), and two tests
-# read F8's result (the fixture caches it per process): one xdist worker each
-SAME_RUNS = {"F1": "rising_cac", "F12": "rising_cac", "F8": "alliances"}
+# F1 and F12 read the same runs of rising_cac (sim.validate.runs shares them within a process): one xdist worker
+SAME_RUNS = {"F1": "rising_cac", "F12": "rising_cac"}
 
 
 def _marks(f: str) -> list:
@@ -63,15 +62,6 @@ def _marks(f: str) -> list:
 def test_fact_holds_at_reduced_size(fact, fact_id):
     r = fact(fact_id)
     assert r.passed, f"{fact_id} {r.title}\n{_table(r)}"
-
-
-@pytest.mark.xdist_group(SAME_RUNS["F8"])
-def test_f8_complementary_alliance_holds_at_reduced_size(fact):
-    """F8 as a whole waits for full power (NOT_YET), but its complementary arm already holds at the reduced
-    size: more pool activity than solo, and partner revenue from alliance orders."""
-    r = fact("F8")
-    assert _check(r, "pool_active complementary").passed, _table(r)
-    assert _check(r, "partner revenue").passed, _table(r)
 
 
 def test_f3_needs_the_tolerance_cap(fact):
