@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from sim.executor import Executor
 from sim.study.runs import run_scenario
@@ -58,6 +59,40 @@ if __name__ == "__main__":
     with Executor(workers=2) as ex:
         print(numba.get_num_threads(), *ex.results(numba.get_num_threads, [(), ()]))
 """
+
+
+POOL_START = """
+import os
+import sys
+
+from sim.executor import Executor
+
+
+def probe():
+    return int("scipy.stats" in sys.modules), os.getppid()
+
+
+if __name__ == "__main__":
+    import scipy.stats  # noqa: F401  (the driver has it too: a fork of this process would as well)
+    with Executor(workers=2) as ex:
+        print(os.getpid(), *[x for r in ex.results(probe, [(), ()]) for x in r])
+"""
+
+
+def test_pool_workers_are_forked_from_a_server_that_has_the_engine_loaded(tmp_path):
+    """Workers come from multiprocessing's fork server, never from the driver (whose threads a fork would
+    copy), and the server has already imported what a run needs (here scipy.stats, which neither the
+    script nor ``import sim`` imports): a new pool does not pay seconds of imports per worker."""
+    import multiprocessing as mp
+
+    if "forkserver" not in mp.get_all_start_methods():
+        pytest.skip("no fork server on this platform: the executor spawns workers")
+    script = tmp_path / "pool_start.py"
+    script.write_text(POOL_START)
+    driver, *got = (int(x) for x in subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                                                   check=True, cwd=tmp_path).stdout.split())
+    assert got[0::2] == [1, 1], "the workers did not find the engine's imports loaded"
+    assert driver not in got[1::2], "a worker was started by the driver itself"
 
 
 def test_pool_workers_share_the_cores_between_their_kernel_threads(tmp_path):
