@@ -12,6 +12,7 @@ checked in tests/test_arrays.py) and uses only operations that CuPy also provide
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
@@ -40,5 +41,10 @@ def libm(f: Callable[..., float], *args) -> np.ndarray:
     last bits differ between them; a run must be the same bits on every machine, so brand-sized
     arrays and once-per-run traits go through the C library's functions instead.
     """
-    return np.frompyfunc(f, len(args), 1)(*args).astype(float)
+    return _ufunc(f, len(args))(*args).astype(float)
+
+
+@cache
+def _ufunc(f: Callable[..., float], nin: int) -> np.ufunc:
+    return np.frompyfunc(f, nin, 1)
 

@@ -57,28 +57,23 @@ class Ledger:
                  alliance_fees: np.ndarray) -> np.ndarray:
         """Rows for one day. ``flows[line]`` is a (B,) array of amounts; ``alliance_fees[payer, payee]``."""
         B = self.n_brands
-        brands = np.arange(B)
-        parts = []
-        line_code = {name: i for i, name in enumerate(self.lines)}
-        rev = flows["revenue"]
-        parts.append(np.column_stack([np.full(B, day), np.full(B, line_code["revenue"]),
-                                      np.full(B, self.CONSUMERS), self.brand_account(brands), rev]))
-        for line, payee in PAYEE.items():
-            amt = flows[line]
-            if payee == "outside":
-                to = np.full(B, self.OUTSIDE)
-            elif payee == "consumers":
-                to = np.full(B, self.CONSUMERS)
-            else:
-                to = self.platform_account(brand_platform)
-            parts.append(np.column_stack([np.full(B, day), np.full(B, line_code[line]),
-                                          self.brand_account(brands), to, amt]))
+        brand_acc = 2 + np.arange(B)
+        # one block of B rows per line (revenue, then PAYEE's lines in order): day, line, payer, payee, amount
+        blocks = np.empty((1 + len(PAYEE), B, 5))
+        blocks[:, :, 0] = day
+        blocks[:, :, 1] = np.array([self.lines.index(line) for line in ("revenue", *PAYEE)])[:, None]
+        blocks[0, :, 2], blocks[0, :, 3] = self.CONSUMERS, brand_acc
+        blocks[1:, :, 2] = brand_acc
+        for k, payee in enumerate(PAYEE.values(), start=1):
+            blocks[k, :, 3] = (self.OUTSIDE if payee == "outside" else self.CONSUMERS if payee == "consumers"
+                               else self.platform_account(brand_platform))
+        blocks[:, :, 4] = [flows["revenue"], *(flows[line] for line in PAYEE)]
+        rows = blocks.reshape(-1, 5)
         payer, payee = np.nonzero(alliance_fees)
         if payer.size:
-            parts.append(np.column_stack([np.full(payer.size, day), np.full(payer.size, line_code["alliance_fees"]),
-                                          self.brand_account(payer), self.brand_account(payee),
-                                          alliance_fees[payer, payee]]))
-        rows = np.concatenate(parts).astype(float)
+            fees = np.column_stack([np.full(payer.size, day), np.full(payer.size, self.lines.index("alliance_fees")),
+                                    self.brand_account(payer), self.brand_account(payee), alliance_fees[payer, payee]])
+            rows = np.concatenate([rows, fees.astype(float)])
         rows = rows[rows[:, 4] != 0.0]
         self._rows.append(rows)
         return rows

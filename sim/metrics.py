@@ -130,7 +130,8 @@ class DailyRecorder:
             col[f"costs_{k}"] = money.fee_paid if k == "alliance_fees" else flows[k]
         col["alliance_fee_income"] = money.fee_income
         col["profit"] = money.profit
-        col["cash"] = np.array([b.cash for b in m.brands])
+        table = m.brand_table
+        col["cash"] = table.cash.copy()
         col["pool_members"] = census.members.astype(float)
         for k in (1, 2, 3):
             col[f"pool_members_tier{k}"] = census.tiers[k - 1].astype(float)
@@ -142,9 +143,9 @@ class DailyRecorder:
         col["messages_read"] = msg.read
         col["cpm"] = _ratio(ads.ad_spend, ads.impressions, 1000.0)
         col["cac_public"] = _ratio(ads.ad_spend, col["new_customers_paid"])
-        col["bid_cpm"] = np.array([b.bid * 1000 for b in m.brands])
+        col["bid_cpm"] = table.bid * 1000
         col["private_share"] = np.array([b.private_share if b.strategy.run_pool else 0.0 for b in m.brands])
-        col["operators"] = np.array([float(b.operators) for b in m.brands])
+        col["operators"] = table.operators.copy()
         self.brand_rows.append(np.column_stack([col[k] for k in BRAND_METRICS]))
         # platforms
         prow = []

@@ -6,6 +6,7 @@ import pytest
 
 import sim
 from sim import pools
+from sim.engine.brands import HISTORY, History
 from tests.conftest import small_config
 
 
@@ -57,11 +58,13 @@ def _review(members: int, capacity: int, new_paid: float, ad_spend: float, contr
     b = m.brands[0]
     s = b.strategy
     w, B = s.adaptive_review_days, m.n_brands
-    for key in m.history.series:
-        m.history.series[key] = np.zeros((w, B))
     col = {"new_paid": new_paid, "ad_spend": ad_spend, "contribution_private": contrib_private, "wages": wages}
+    day = {key: np.zeros(B) for key in HISTORY}
     for key, total in col.items():
-        m.history.series[key][:, 0] = total / w
+        day[key][0] = total / w
+    m.history = History(B)
+    for _ in range(w):
+        m.history.push(day)
     m.state.tier[:, 0] = 0
     m.state.tier[:members, 0] = 1
     b.capacity, b.private_share = capacity, share

@@ -89,18 +89,44 @@ class BrandTable(Component):
 
 
 class History:
-    """The last 400 days of brand-level series (agent units), for trailing windows."""
+    """The last 400 days of brand-level series (agent units), for trailing windows.
+
+    Each series lives in a buffer of twice that many rows: a day is written below the last one, and
+    once the buffer is full its last 399 days move to the top (once every 400 days). A window is then
+    always one slice in day order, the same numbers a growing array would sum, without a copy a day.
+    """
 
     keep = 400
 
     def __init__(self, n_brands: int):
-        self.series = {k: np.zeros((0, n_brands)) for k in HISTORY}
+        self._rows = {k: np.zeros((2 * self.keep, n_brands)) for k in HISTORY}
+        self._end = 0  # rows written
+        self._sums: dict[tuple[str, int], np.ndarray] = {}  # every brand's trailing sums, until the next push
 
     def push(self, values: dict[str, np.ndarray]) -> None:
+        if self._end == 2 * self.keep:
+            for rows in self._rows.values():
+                rows[:self.keep - 1] = rows[self._end - (self.keep - 1):self._end]
+            self._end = self.keep - 1
         for k, v in values.items():
-            h = self.series[k]
-            self.series[k] = np.vstack([h[-(self.keep - 1):], v[None, :]])
+            self._rows[k][self._end] = v
+        self._end += 1
+        self._sums.clear()
+
+    def last(self, key: str, window: int) -> np.ndarray:
+        """(days, B): the series' last ``window`` days (fewer at the start of a run), oldest first."""
+        return self._rows[key][max(0, self._end - min(window, self.keep)):self._end]
 
     def trailing(self, b: int, keys: tuple[str, ...], window: int) -> tuple[float, ...]:
-        """Sums over the last ``window`` days of brand b's series."""
-        return tuple(float(self.series[k][-window:, b].sum()) for k in keys)
+        """Sums over the last ``window`` days of brand b's series.
+
+        Every brand's sums at once, kept for the day: each brand's days are one contiguous row of the
+        transposed window, which numpy sums as it sums that brand's column alone (same bits).
+        """
+        out = []
+        for k in keys:
+            sums = self._sums.get((k, window))
+            if sums is None:
+                sums = self._sums[(k, window)] = np.ascontiguousarray(self.last(k, window).T).sum(axis=1)
+            out.append(float(sums[b]))
+        return tuple(out)

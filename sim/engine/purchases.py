@@ -63,12 +63,13 @@ class Purchases(Component):
         sellers, platform = np.zeros((C, K), np.int64), np.zeros((C, K), np.int64)
         terms = np.ones((C, 4, K))
         # organic search weight: quality and the last 30 days' sales per 100 consumers
-        recent_all = self.model.history.series["orders"][-30:]
+        recent_all = self.model.history.last("orders", 30)
+        quality_weight = np.array([p.quality_weight for p in cfg.platforms])
+        organic_exponent = np.array([p.organic_exponent for p in cfg.platforms])
         for c, s in enumerate(by_category):
             plat = table.platform[s]
             recent = recent_all[:, s].sum(axis=0) / max(self.state.n, 1) * 100
-            w_q = np.array([cfg.platforms[p].quality_weight for p in plat])
-            w_e = np.array([cfg.platforms[p].organic_exponent for p in plat])
+            w_q, w_e = quality_weight[plat], organic_exponent[plat]
             sellers[c, :s.size], platform[c, :s.size] = s, plat
             log_price = ar.libm(math.log, table.price[s] / table.reference_price[c])
             terms[c, :, :s.size] = (cc.beta_quality * table.quality[s], log_price, table.price[s],

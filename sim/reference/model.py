@@ -94,7 +94,7 @@ class ReferenceConsumers:
         # word-of-mouth sources as they stand after the morning (customers, plus loyal members)
         w = cfg.wom.advocate_weight
         self.wom_source = [[(ag.orders[b] > 0) + w * (ag.tier[b] == 3) for b in range(B)] for ag in self.agents]
-        recent = m.history.series["orders"][-30:].sum(axis=0) / max(m.N, 1) * 100
+        recent = m.history.last("orders", 30).sum(axis=0) / max(m.N, 1) * 100
         plat = self.table.platform
         self.search_weight = [self.table.quality[b] ** cfg.platforms[plat[b]].quality_weight
                               * (1 + recent[b]) ** cfg.platforms[plat[b]].organic_exponent for b in range(B)]
