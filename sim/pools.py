@@ -44,9 +44,10 @@ def hosted_reach(day: int, start: float, end: float, throttle_days: int) -> floa
     return start + (end - start) * frac
 
 
-def join_probability(incentive: float, base: float, per_rmb: float, cap: float) -> float:
-    """Chance a buyer accepts the join offer (QR code and red packet)."""
-    return float(min(cap, base + per_rmb * incentive))
+def join_probability(incentive: float | np.ndarray, base: float, per_rmb: float, cap: float) -> float | np.ndarray:
+    """Chance a buyer accepts the join offer (QR code and red packet), for one incentive or each of an array."""
+    p = np.minimum(cap, base + per_rmb * np.asarray(incentive, dtype=float))
+    return float(p) if p.ndim == 0 else p
 
 
 def assign_groups(group_counts: np.ndarray, n_new: int, group_size: int) -> tuple[np.ndarray, np.ndarray]:

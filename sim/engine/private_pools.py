@@ -183,8 +183,7 @@ class PrivatePools(Component):
         if not cand.any():
             return Joins(joins=joins, incentives=incentives)
         ci, cb = o_i[cand], o_b[cand]
-        p_join = np.array([pools.join_probability(x, pc.join_base, pc.join_per_rmb, pc.join_max)
-                           for x in table.join_incentive])
+        p_join = pools.join_probability(table.join_incentive, pc.join_base, pc.join_per_rmb, pc.join_max)
         # one counter-based uniform per (consumer, brand, day): the same for a consumer's two orders of a brand
         uu = kernels.pair_uniforms(self.joining_key, today.day, ci, cb, 0)
         acc = uu < p_join[cb]

@@ -58,27 +58,28 @@ class Purchases(Component):
         """The day's brand-level choice terms: each category's sellers and what their utility owes to them."""
         cfg, table = self.cfg, self.model.brand_table
         cc, C = cfg.choice, len(cfg.categories)
-        by_category = [np.flatnonzero(today.alive & (table.category == c)) for c in range(C)]
-        K = max(s.size for s in by_category)
+        live = np.flatnonzero(today.alive)
+        live_category = table.category[live]
+        by_category = [np.flatnonzero(live_category == c) for c in range(C)]  # positions in `live`
+        K = max(k.size for k in by_category)
         sellers, platform = np.zeros((C, K), np.int64), np.zeros((C, K), np.int64)
         terms = np.ones((C, 4, K))
+        # every brand in the market at once, element by element the numbers a category's own pass gives
+        plat, price, quality = table.platform[live], table.price[live], table.quality[live]
+        log_price = ar.libm(math.log, price / table.reference_price[live_category])
         # organic search weight: quality and the last 30 days' sales per 100 consumers
-        recent_all = self.model.history.last("orders", 30)
-        quality_weight = np.array([p.quality_weight for p in cfg.platforms])
-        organic_exponent = np.array([p.organic_exponent for p in cfg.platforms])
-        for c, s in enumerate(by_category):
-            plat = table.platform[s]
-            recent = recent_all[:, s].sum(axis=0) / max(self.state.n, 1) * 100
-            w_q, w_e = quality_weight[plat], organic_exponent[plat]
-            sellers[c, :s.size], platform[c, :s.size] = s, plat
-            log_price = ar.libm(math.log, table.price[s] / table.reference_price[c])
-            terms[c, :, :s.size] = (cc.beta_quality * table.quality[s], log_price, table.price[s],
-                                    ar.libm(math.pow, table.quality[s], w_q) * ar.libm(math.pow, 1 + recent, w_e))
+        recent = self.model.history.last("orders", 30)[:, live].sum(axis=0) / max(self.state.n, 1) * 100
+        quality_weight = np.array([p.quality_weight for p in cfg.platforms])[plat]
+        organic_exponent = np.array([p.organic_exponent for p in cfg.platforms])[plat]
+        search = ar.libm(math.pow, quality, quality_weight) * ar.libm(math.pow, 1 + recent, organic_exponent)
+        for c, k in enumerate(by_category):
+            sellers[c, :k.size], platform[c, :k.size] = live[k], plat[k]
+            terms[c, :, :k.size] = (cc.beta_quality * quality[k], log_price[k], price[k], search[k])
         a = cfg.ads
         coef = np.array([cc.consideration_threshold, float(np.mean([p.organic_search_rate for p in cfg.platforms])),
                          cc.beta_price, cc.beta_trust, cc.beta_ad, cc.beta_coupon, cc.beta_tier, cc.beta_habit,
                          cc.beta_touch, a.hill_half**a.hill_shape, a.hill_shape, cc.attribution_window_days])
-        return Menu(sellers=sellers, n_sellers=np.array([s.size for s in by_category]), platform=platform,
+        return Menu(sellers=sellers, n_sellers=np.array([k.size for k in by_category]), platform=platform,
                     terms=terms, coef=coef, interval=np.asarray(table.interval, float),
                     outside=np.array([cat.outside_utility for cat in cfg.categories], float))
 
