@@ -79,7 +79,7 @@ if __name__ == "__main__":
     os.mkdir("later")
     os.chdir("later")  # the fork server, started above, stays where it was
     with Executor(workers=2) as ex:
-        print(*ex.results(os.getcwd, [(), ()]), file=sys.stderr)
+        print(*ex.results(os.getcwd, [(), ()]))
 """
 
 
@@ -94,12 +94,13 @@ def test_pool_workers_are_forked_from_a_server_that_has_the_engine_loaded(tmp_pa
     script = tmp_path / "pool_start.py"
     script.write_text(POOL_START)
     res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path)
-    driver, *got = (int(x) for x in res.stdout.split())
+    ids, folders = res.stdout.splitlines()
+    driver, *got = (int(x) for x in ids.split())
     assert got[0::2] == [1, 1], "the workers did not find the engine's imports loaded"
     assert driver not in got[1::2], "a worker was started by the driver itself"
     # tasks run in the driver's current folder, not the server's (multiprocessing hands each worker the
     # driver's folder as it starts): relative paths mean the same to both
-    assert res.stderr.split() == [str(tmp_path / "later")] * 2, res.stderr
+    assert folders.split() == [str(tmp_path / "later")] * 2, folders
 
 
 def test_pool_workers_share_the_cores_between_their_kernel_threads(tmp_path):
