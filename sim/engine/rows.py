@@ -38,7 +38,9 @@ def to_unit(x):
     return np.float32(x >> 8) * np.float32(1.0 / 16777216.0)
 
 
-@register_jitable
+# inlined into the kernel: called once per consumer with ~30 array arguments, the ordinary call cost about
+# 2 ms a day at 20,000 consumers on one thread (docs/PERFORMANCE.md, "CI time (stop 34)")
+@register_jitable(inline="always")
 def expose_row(i, day, lam, in_segment, tolerance, window, fatigue_on, wearout_frequency, trust_penalty, theta,
                log_keep_unaware, annoyance_decay, annoyance_per_wasted, key, last_attended, last_reached, t_paid,
                adstock, awareness, trust, annoyance, effective, touch_draw, valid_rows, wasted_rows, n_row, waste_row,
