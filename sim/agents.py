@@ -141,9 +141,7 @@ class Brand(mesa.Agent):
         return max(self.cfg.entry_day, 1 - self.model.cfg.run.warmup_days)
 
     def alive_on(self, day: int) -> bool:
-        """In the market on ``day`` (this brand's row of BrandTable.alive, without the other brands')."""
-        table = self.model.brand_table
-        return bool(table.entry_day[self.index] <= day and table.exit_day[self.index] == NO_EXIT)
+        return bool(self.model.brand_table.alive(day, self.index))
 
     @property
     def contribution_per_order(self) -> float:

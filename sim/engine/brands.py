@@ -77,9 +77,9 @@ class BrandTable(Component):
         self.reference_price = np.array([c.reference_price for c in cfg.categories])
         self.impulse_rate = np.array([c.impulse_rate for c in cfg.categories])
 
-    def alive(self, day: int) -> np.ndarray:
-        """bool (B,): brands in the market on ``day`` (entered and not exited)."""
-        return (self.entry_day <= day) & (self.exit_day == NO_EXIT)
+    def alive(self, day: int, b: int | slice = slice(None)) -> np.ndarray:
+        """bool (B,): brands in the market on ``day`` (entered and not exited); brand ``b``'s alone if given."""
+        return (self.entry_day[b] <= day) & (self.exit_day[b] == NO_EXIT)
 
     def decide(self, today: Today) -> Plans:
         """Each brand's budget split, bid and operators (docs/MODEL.md §3 step 2)."""
