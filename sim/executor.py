@@ -188,7 +188,7 @@ class Executor:
 # What the fork server imports before it forks workers: the run path (pandas, Mesa, numba, the kernels'
 # module) and the distributions the consumers' traits draw from (sim.state imports them lazily). Not the
 # compiled kernels: loading a parallel kernel starts numba's OpenMP threads, which a fork cannot copy.
-PRELOAD = ["sim.api", "sim.engine.kernels", "scipy.stats"]
+PRELOAD = ["sim.api", "scipy.stats"]
 
 
 def clean_context() -> mp.context.BaseContext:
