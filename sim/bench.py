@@ -72,13 +72,20 @@ def measure(kind: str, agents: int, days: int, seed: int = 1) -> dict[str, Any]:
             "consumer_days_per_s": agents * days / max(consumer, 1e-12), "peak_rss_mb": rss_mb}
 
 
+LOAD_DAYS = 5  # enough for a 200-consumer market's pools to have members (pool_rows runs from day 2)
+
+
 def load_kernels() -> None:
     """Compile, or load from numba's cache, the engine's kernels, so that no timed run includes it
-    (a fresh process spends 0.1-0.3 s there once; construction is excluded from the timings likewise)."""
+    (a fresh process spends 0.1-0.3 s there once from the cache, ~40 s from an empty one; construction
+    is excluded from the timings likewise). Several days, because some kernels only run once the pools
+    have members."""
     from .config import default_config, with_overrides
     from .model import TrafficModel
 
-    TrafficModel(with_overrides(default_config(), {"population.agents": 200, "run.warmup_days": 0}), seed=0).step()
+    model = TrafficModel(with_overrides(default_config(), {"population.agents": 200, "run.warmup_days": 0}), seed=0)
+    for _ in range(LOAD_DAYS):
+        model.step()
 
 
 def state_passes(agents: int, days: int, seed: int = 1) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The fused kernels' random numbers and threads (sim.engine.kernels, docs/MODEL.md §4)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -113,3 +114,33 @@ def test_reach_breadth_counts_the_brands_that_reached_each_consumer_in_the_windo
     kernels.reach_breadth_rows(60, 7, last_reached, breadth)
     assert breadth.tolist() == ((60 - last_reached) < 7).sum(axis=1).tolist()
     assert (breadth[::4] == 0).all() and breadth.max() > 3
+
+
+LOADED_THEN_RUN = """
+import json
+from numba.core.registry import CPUDispatcher
+from sim.bench import load_kernels
+from sim.config import default_config, with_overrides
+from sim.engine import kernels
+from sim.model import TrafficModel
+
+def compiled():
+    return {n: len(f.signatures) for n, f in vars(kernels).items() if isinstance(f, CPUDispatcher)}
+
+load_kernels()
+before = compiled()
+model = TrafficModel(with_overrides(default_config(), {"population.agents": 3000, "run.warmup_days": 0}), seed=1)
+for _ in range(20):
+    model.step()
+print(json.dumps([before, compiled()]))
+"""
+
+
+def test_bench_loads_every_kernel_a_run_calls_before_timing():
+    """`sim bench` times runs after load_kernels(); a kernel first compiled inside a timed run (pool_rows,
+    which waits for pools to have members, once did) would count ~10 s of compiling as simulation."""
+    proc = subprocess.run([sys.executable, "-c", LOADED_THEN_RUN], capture_output=True, text=True,
+                          env={**os.environ, "NUMBA_NUM_THREADS": "1"}, check=True)
+    before, after = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert after == before
+    assert before["pool_rows"] >= 1 and before["exposure_rows"] >= 1
