@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import sim
-from sim.invariants import InvariantError
+from sim.invariants import InvariantError, check_finite
 from tests.conftest import small_config
 
 
@@ -106,3 +106,18 @@ def test_a_member_above_the_top_tier_is_caught():
     with pytest.raises(InvariantError) as e:
         m.step()
     assert e.value.invariant == "members above tier 3"
+
+
+def test_check_finite_names_the_array_and_the_first_bad_element():
+    # finite, though the sum of profit overflows to inf: the elementwise check must clear it
+    ok = {"trust": np.ones((30, 4), np.float32), "profit": np.array([np.finfo(float).max] * 3)}
+    check_finite(7, ok)
+    bad = {**ok, "awareness": np.zeros((30, 4), np.float32)}
+    bad["awareness"][12, 3] = np.nan
+    bad["awareness"][20, 0] = np.inf
+    try:
+        check_finite(7, bad)
+    except InvariantError as err:
+        assert (err.invariant, err.day, err.entity) == ("finite", 7, "awareness(12, 3)")
+    else:
+        raise AssertionError("NaN not reported")

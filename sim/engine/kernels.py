@@ -269,18 +269,3 @@ def reach_breadth_rows(day, window, last_reached, breadth):
         for b in range(last_reached.shape[1]):
             k += np.int64((day - last_reached[i, b]) < window)
         breadth[i] = k
-
-
-@nb.njit(parallel=True, cache=True, fastmath={"reassoc"})
-def all_finite(flat):
-    """True when no element of the 1-d array ``flat`` is NaN or ±inf, on every core.
-
-    x − x is 0 for a finite x and NaN otherwise, so the sum is 0 exactly when all are finite: in any
-    order (which lets the threads and SIMD lanes reassociate it) and with no overflow.
-    """
-    if flat.size == 0:
-        return True
-    acc = flat[0] - flat[0]
-    for i in nb.prange(1, flat.size):
-        acc += flat[i] - flat[i]
-    return acc == 0
