@@ -248,7 +248,9 @@ def test_bench_json_reports_every_figure_from_real_runs():
     assert 0 < eng["consumer_seconds"] < eng["seconds"]  # the update is part of the day, not all of it
     assert out["n100k_peak_rss_mb"] > 0 and out["n100k_seconds_per_day"] > 0
     one, two = runs[("engine", 20_000, 30, 1)], runs[("engine", 20_000, 30, 2)]  # the kernels on 1 and 2 threads
-    assert out["thread_speedup_2"] == pytest.approx(one["seconds"] / two["seconds"])
+    assert out["thread_speedup_2"] == pytest.approx(one["seconds"] / two["seconds"])  # --quick: one pair
+    assert out["thread_speedup_2_pairs"] == [pytest.approx(one["seconds"] / two["seconds"])]
+    assert out["n20k_30d_seconds"] == one["seconds"] and out["n20k_30d_seconds_2_threads"] == two["seconds"]
     passes = runs[("passes", 20_000, 5, 1)]
     assert out["state_passes_per_day"] == pytest.approx(passes["seconds_per_day"] / passes["seconds_per_pass"])
     assert passes["columns"] == 18 and out["state_passes_per_day"] > 1  # the 18 (N, B) columns of ConsumerState
@@ -276,3 +278,26 @@ def test_demo_runs_the_baseline_report_alone(tmp_path):
     assert (out / "index.html").exists() and (out / "kpis.csv").exists()
     assert not (out / "sensitivity.csv").exists() and not (out / "incrementality.csv").exists()
     assert not (out / "export").exists()
+
+
+def test_bench_takes_the_thread_speedup_as_the_median_of_interleaved_pairs(monkeypatch):
+    """At full size the years on 1 and 2 threads alternate (1, 2, 1, 2, ...); each figure is a median."""
+    from sim import bench
+
+    calls, years = [], iter([30.0, 20.0, 33.0, 30.0, 29.0, 18.0])  # pair ratios 1.5, 1.1, 1.61
+
+    def fake_child(kind, agents, days, threads=1):
+        calls.append((kind, agents, threads))
+        r = {"kind": kind, "agents": agents, "days": days, "threads": threads, "seconds": 1.0,
+             "consumer_seconds": 0.5, "consumer_days_per_s": 1.0, "peak_rss_mb": 1.0}
+        if kind == "passes":
+            return {**r, "seconds_per_day": 1.0, "seconds_per_pass": 0.1, "state_passes_per_day": 10.0, "columns": 18,
+                    "state_mb": 1.0}
+        return {**r, "seconds": next(years)} if agents == 100_000 else r
+
+    monkeypatch.setattr(bench, "_child", fake_child)
+    out = bench.run_bench(quick=False, echo=lambda _: None)
+    assert [t for k, n, t in calls if n == 100_000 and k == "engine"] == [1, 2] * bench.THREAD_PAIRS
+    assert out["thread_speedup_2_pairs"] == pytest.approx([1.5, 1.1, 29 / 18])
+    assert out["thread_speedup_2"] == pytest.approx(1.5)
+    assert out["n100k_365d_seconds"] == 30.0 and out["n100k_365d_seconds_2_threads"] == 20.0
