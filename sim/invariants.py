@@ -27,7 +27,7 @@ def check_finite(day: int, arrays: dict[str, np.ndarray]) -> None:
     """
     for name, arr in arrays.items():
         with np.errstate(over="ignore"):  # an overflowing sum is not an error: the elementwise check decides
-            total = arr.sum() if arr.size else 0
+            total = arr.sum()
         if not np.isfinite(total):
             bad = np.argwhere(~np.isfinite(arr))
             if bad.size:
