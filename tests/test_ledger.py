@@ -115,9 +115,6 @@ def test_check_finite_names_the_array_and_the_first_bad_element():
     bad = {**ok, "awareness": np.zeros((30, 4), np.float32)}
     bad["awareness"][12, 3] = np.nan
     bad["awareness"][20, 0] = np.inf
-    try:
+    with pytest.raises(InvariantError) as e:
         check_finite(7, bad)
-    except InvariantError as err:
-        assert (err.invariant, err.day, err.entity) == ("finite", 7, "awareness(12, 3)")
-    else:
-        raise AssertionError("NaN not reported")
+    assert (e.value.invariant, e.value.day, e.value.entity) == ("finite", 7, "awareness(12, 3)")
