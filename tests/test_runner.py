@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import subprocess
 import sys
@@ -62,6 +63,7 @@ if __name__ == "__main__":
 
 
 POOL_START = """
+import multiprocessing as mp
 import os
 import sys
 
@@ -83,14 +85,12 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.skipif("forkserver" not in mp.get_all_start_methods(),
+                    reason="no fork server on this platform (Windows): the executor spawns workers")
 def test_pool_workers_are_forked_from_a_server_that_has_the_engine_loaded(tmp_path):
     """Workers come from multiprocessing's fork server, never from the driver (whose threads a fork would
     copy), and the server has already imported what a run needs (here scipy.stats, which neither the
     script nor ``import sim`` imports): a new pool does not pay seconds of imports per worker."""
-    import multiprocessing as mp
-
-    if "forkserver" not in mp.get_all_start_methods():
-        pytest.skip("no fork server on this platform: the executor spawns workers")
     script = tmp_path / "pool_start.py"
     script.write_text(POOL_START)
     res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, check=True, cwd=tmp_path)
